@@ -1,0 +1,61 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Function binaries depend only on PaymentsCore, the adapters and their provider library:
+// no Foundation (FoundationEssentials only), no SwiftNIO, so they start in milliseconds.
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+
+let package = Package(
+    name: "payments",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "PaymentsCore", targets: ["PaymentsCore"]),
+        .library(name: "StripeProvider", targets: ["StripeProvider"]),
+        .executable(name: "stripe-payment", targets: ["stripe-payment"]),
+        .executable(name: "stripe-webhook", targets: ["stripe-webhook"]),
+        .executable(name: "payments", targets: ["payments"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // C libraries of the system, reached through module maps.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
+
+        // Shared domain: money, payments, status machine, handlers, API Gateway shapes. No I/O.
+        .target(name: "PaymentsCore", dependencies: [crypto]),
+
+        // Shared adapters.
+        .target(name: "PaymentsSQLite", dependencies: ["PaymentsCore", "CSQLite"]),
+        .target(name: "PaymentsHTTP", dependencies: ["PaymentsCore", "CCurl"]),
+        .target(name: "LambdaRuntime", dependencies: ["PaymentsCore", "PaymentsHTTP"]),
+        .target(name: "FunctionSupport", dependencies: ["PaymentsCore", "PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime"]),
+
+        // Stripe.
+        .target(name: "StripeProvider", dependencies: ["PaymentsCore", crypto], path: "Sources/Providers/Stripe/StripeProvider"),
+        .executableTarget(name: "stripe-payment", dependencies: ["StripeProvider", "FunctionSupport"], path: "Sources/Providers/Stripe/Functions/Payment"),
+        .executableTarget(name: "stripe-webhook", dependencies: ["StripeProvider", "FunctionSupport"], path: "Sources/Providers/Stripe/Functions/Webhook"),
+
+        // Command-line tool: local runtime, replay, inspection.
+        .executableTarget(name: "payments", dependencies: [
+            "FunctionSupport", "StripeProvider",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Benchmarks (release build): bench/run.sh drives it.
+        .executableTarget(name: "payments-bench", dependencies: ["FunctionSupport", "StripeProvider", "TestHTTPServer"], path: "bench/Sources"),
+
+        // A tiny blocking HTTP/1.1 server on loopback: the in-test Lambda Runtime API and provider fakes.
+        .target(name: "TestHTTPServer", path: "Tests/Support/TestHTTPServer"),
+
+        .testTarget(name: "PaymentsCoreTests", dependencies: [
+            "PaymentsCore", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "AdaptersTests", dependencies: ["PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime", "FunctionSupport", "TestHTTPServer"]),
+        .testTarget(name: "ProvidersTests", dependencies: ["StripeProvider", "PaymentsSQLite", "FunctionSupport", "TestHTTPServer"],
+                    exclude: []),
+    ]
+)

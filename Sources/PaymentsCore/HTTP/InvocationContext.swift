@@ -1,0 +1,25 @@
+/// What the runtime tells a handler about the invocation it is serving.
+public struct InvocationContext: Sendable {
+    public var requestID: String
+    /// Milliseconds since the epoch by which the function must answer.
+    public var deadlineMilliseconds: Int64?
+    public var invokedFunctionARN: String?
+    public var traceID: String?
+    public var logger: Logger
+
+    public init(requestID: String, deadlineMilliseconds: Int64? = nil, invokedFunctionARN: String? = nil,
+                traceID: String? = nil, logger: Logger) {
+        self.requestID = requestID
+        self.deadlineMilliseconds = deadlineMilliseconds
+        self.invokedFunctionARN = invokedFunctionARN
+        self.traceID = traceID
+        self.logger = logger.with(requestID: requestID)
+    }
+}
+
+/// A function's handler: one API Gateway request in, one response out.
+/// Bad input is answered with a problem response; a thrown error means the service itself failed
+/// (its store is unreachable), which the runtime reports so that the caller retries.
+public protocol RequestHandler: Sendable {
+    func handle(_ request: APIGatewayV2Request, context: InvocationContext) throws -> APIGatewayV2Response
+}

@@ -1,0 +1,32 @@
+/// Moves events from the outbox to the bus. Runs after a function has answered, so the caller
+/// never waits for the bus. A failed publish leaves the events in the outbox for the next drain:
+/// an event is never lost; it may be published twice, which consumers absorb by its id.
+public struct OutboxRelay: Sendable {
+    public var outbox: any OutboxStore
+    public var publisher: any EventPublisher
+    public var batchSize: Int
+
+    public init(outbox: any OutboxStore, publisher: any EventPublisher, batchSize: Int = 10) {
+        self.outbox = outbox
+        self.publisher = publisher
+        self.batchSize = batchSize
+    }
+
+    /// Publishes until the outbox is empty or publishing fails; returns how many were published.
+    @discardableResult
+    public func drain(logger: Logger) -> Int {
+        var published = 0
+        while true {
+            do {
+                let events = try outbox.unpublishedEvents(limit: batchSize)
+                guard !events.isEmpty else { return published }
+                try publisher.publish(events)
+                try outbox.markPublished(eventIDs: events.map(\.id))
+                published += events.count
+            } catch {
+                logger.warning("publishing events failed; they stay in the outbox", ["error": String(describing: error)])
+                return published
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The `{provider}-webhook` function: `POST /webhooks/{provider}`.
+///
+/// Unverified deliveries get 400 and store nothing. Verified ones are applied by joining their fact
+/// into the payment's state; a duplicate or late notification joins to the same state and is a no-op.
+/// Notifications about payments we do not know get 200, since an error would make the provider retry for days.
+public struct WebhookFunction: RequestHandler {
+    public var authenticator: any WebhookAuthenticator
+    public var store: any PaymentStore
+    public var clock: any WallClock
+    /// Larger bodies are refused before any signature work: no provider sends notifications this big.
+    public var maximumBodyBytes = 256 * 1024
+
+    public init(authenticator: any WebhookAuthenticator, store: any PaymentStore, clock: any WallClock) {
+        self.authenticator = authenticator
+        self.store = store
+        self.clock = clock
+    }
+
+    public func handle(_ request: APIGatewayV2Request, context: InvocationContext) throws -> APIGatewayV2Response {
+        let provider = authenticator.provider
+        guard request.rawPath == "/webhooks/\(provider)" else {
+            return Problem(status: 404, slug: "not-found", title: "Not found", detail: "This function serves POST /webhooks/\(provider).").response
+        }
+        guard request.method == "POST" else {
+            return Problem(status: 405, slug: "method-not-allowed", title: "Method not allowed", detail: "Use POST /webhooks/\(provider).").response
+        }
+        guard let body = request.rawBody() else {
+            return Problem.badRequest("invalid-base64", "The body is marked base64 but is not valid base64.").response
+        }
+        guard body.count <= maximumBodyBytes else {
+            return Problem(status: 413, slug: "body-too-large", title: "Payload too large", detail: "Webhook bodies are limited to \(maximumBodyBytes) bytes.").response
+        }
+        let now = clock.now()
+        let notifications: [ProviderNotification]
+        do {
+            notifications = try authenticator.notifications(in: WebhookDelivery(body: body, request: request, receivedAt: now.timeIntervalSince1970))
+        } catch {
+            context.logger.warning("webhook refused", ["provider": provider, "problem": error.problem.type, "reason": error.problem.detail])
+            return error.problem.response
+        }
+        if notifications.isEmpty {
+            context.logger.info("webhook ignored: event type not handled", ["provider": provider])
+        }
+        for notification in notifications {
+            try apply(notification, at: now, logger: context.logger)
+        }
+        return .json(200, ["received": true])
+    }
+
+    func apply(_ notification: ProviderNotification, at now: Date, logger: Logger) throws {
+        var fields = ["provider": authenticator.provider, "notificationId": notification.id, "type": notification.type]
+        for _ in 0..<5 {
+            guard let current = try find(notification) else {
+                logger.info("webhook for a payment this service does not know: acknowledged, nothing changed", fields)
+                return
+            }
+            fields["paymentId"] = current.id
+            if let currency = notification.currency, currency.uppercased() != current.amount.currency.code {
+                logger.warning("webhook currency differs from the payment's: acknowledged, nothing changed", fields)
+                return
+            }
+            var next = current
+            var events: [PaymentEvent] = []
+            if next.providerReference == nil, let reference = notification.providerReference {
+                next.providerReference = reference
+            }
+            if let change = next.applying(notification.fact, at: now) {
+                next = change.payment
+                events = [change.event]
+            } else if next != current {
+                next.version = current.version + 1
+                next.updatedAt = now
+            } else {
+                logger.info("webhook changes nothing (duplicate or late): acknowledged", fields)
+                return
+            }
+            if try store.update(next, expectedVersion: current.version, events: events) {
+                fields["status"] = next.status.rawValue
+                logger.info("payment updated", fields)
+                return
+            }
+        }
+        throw StoreError("payment for notification \(notification.id) kept changing; giving up so the provider retries")
+    }
+
+    func find(_ notification: ProviderNotification) throws -> Payment? {
+        let provider = authenticator.provider
+        if let id = notification.paymentID, let payment = try store.payment(id: id), payment.provider == provider {
+            return payment
+        }
+        if let reference = notification.providerReference {
+            return try store.payment(provider: provider, reference: reference)
+        }
+        return nil
+    }
+}

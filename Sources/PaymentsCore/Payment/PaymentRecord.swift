@@ -1,0 +1,58 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The flat JSON form of a payment: what stores persist, `GET /payments/{id}` and `payments show` print.
+public struct PaymentRecord: Codable, Hashable, Sendable {
+    public var id: String
+    public var orderId: String
+    public var provider: String
+    public var providerReference: String?
+    public var amount: Int
+    public var currency: String
+    public var status: PaymentStatus
+    public var progress: PaymentState.Progress
+    public var refundedAmount: Int
+    public var dispute: PaymentState.Dispute
+    public var customerEmail: String?
+    public var description: String?
+    public var checkout: Payment.Checkout?
+    public var failure: Payment.Failure?
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var version: Int
+
+    public init(_ payment: Payment) {
+        id = payment.id
+        orderId = payment.orderID
+        provider = payment.provider
+        providerReference = payment.providerReference
+        amount = payment.amount.minorUnits
+        currency = payment.amount.currency.code
+        status = payment.status
+        progress = payment.state.progress
+        refundedAmount = payment.state.refundedMinorUnits
+        dispute = payment.state.dispute
+        customerEmail = payment.customerEmail
+        description = payment.description
+        checkout = payment.checkout == Payment.Checkout() ? nil : payment.checkout
+        failure = payment.failure
+        createdAt = payment.createdAt
+        updatedAt = payment.updatedAt
+        version = payment.version
+    }
+
+    /// The payment this record describes; nil when the record is corrupt (an unknown currency).
+    public var payment: Payment? {
+        guard let currency = Currency(code: currency) else { return nil }
+        return Payment(
+            id: id, orderID: orderId, provider: provider, providerReference: providerReference,
+            amount: Money(minorUnits: amount, currency: currency),
+            state: PaymentState(progress: progress, refundedMinorUnits: refundedAmount, dispute: dispute),
+            customerEmail: customerEmail, description: description, checkout: checkout ?? Payment.Checkout(),
+            failure: failure, createdAt: createdAt, updatedAt: updatedAt, version: version
+        )
+    }
+}

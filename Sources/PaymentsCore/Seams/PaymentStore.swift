@@ -1,0 +1,33 @@
+/// Where payments live: SQLite locally, DynamoDB in AWS.
+///
+/// Every status change is written together with its event (the outbox) in one atomic step,
+/// so an event can neither be lost nor exist without the change it announces.
+public protocol PaymentStore: Sendable {
+    /// Stores `payment` under (`payment.provider`, `idempotencyKey`) unless that key is taken,
+    /// in which case the payment first stored under it is returned with the fingerprint of its request.
+    func create(_ payment: Payment, idempotencyKey: String, requestFingerprint: String) throws -> CreateResult
+
+    func payment(id: String) throws -> Payment?
+    func payment(provider: String, reference: String) throws -> Payment?
+
+    /// Replaces the stored payment if its version is still `expectedVersion`, and appends `events`
+    /// to the outbox in the same transaction. Returns false, writing nothing, when the version moved on.
+    func update(_ payment: Payment, expectedVersion: Int, events: [PaymentEvent]) throws -> Bool
+}
+
+public enum CreateResult: Sendable, Equatable {
+    case created(Payment)
+    case existing(Payment, requestFingerprint: String)
+}
+
+/// The outbox side of a store: events written with their change and not yet published.
+public protocol OutboxStore: Sendable {
+    func unpublishedEvents(limit: Int) throws -> [PaymentEvent]
+    func markPublished(eventIDs: [String]) throws
+}
+
+/// A store that fails loudly: the error reaches the runtime, which reports it, and the provider retries.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
