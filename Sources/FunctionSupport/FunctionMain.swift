@@ -1,0 +1,56 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PaymentsCore
+import PaymentsHTTP
+import LambdaRuntime
+
+/// The entry point of every function executable.
+public enum FunctionMain {
+    public static func run(_ definition: FunctionDefinition) -> Never {
+        let environment = currentEnvironment()
+        let logger = standardErrorLogger(function: definition.name)
+        guard let api = environment["AWS_LAMBDA_RUNTIME_API"], !api.isEmpty else {
+            writeStandardError("""
+                \(definition.name) is an AWS Lambda bootstrap (runtime provided.al2023) and serves the Lambda Runtime API,
+                but AWS_LAMBDA_RUNTIME_API is not set. To run it locally use `payments invoke \(definition.name) --event FILE`,
+                or `payments emulate -- \(definition.name)`.
+
+                """)
+            exit(64)
+        }
+        let loop = LambdaRuntimeLoop(api: api, client: CurlHTTPClient(), logger: logger)
+        let runtime: FunctionRuntime
+        do {
+            runtime = try FunctionRuntime(definition, environment: environment, logger: logger)
+        } catch {
+            logger.error("initialisation failed", ["error": String(describing: error)])
+            loop.reportInitError(error)
+            exit(1)
+        }
+        do {
+            try loop.run(
+                handler: { try runtime.invoke(event: $0.event, context: $0.context) },
+                afterResponse: { runtime.relay.drain(logger: $0.logger) }
+            )
+        } catch {
+            logger.error("runtime loop stopped", ["error": String(describing: error)])
+            exit(1)
+        }
+        exit(0)
+    }
+}
+
+/// The process environment as a dictionary, read once at start.
+public func currentEnvironment() -> [String: String] {
+    var result: [String: String] = [:]
+    var pointer = environ
+    while let entry = pointer.pointee {
+        let text = String(cString: entry)
+        if let equals = text.firstIndex(of: "=") {
+            result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+        }
+        pointer += 1
+    }
+    return result
+}

@@ -1,0 +1,114 @@
+import CCurl
+import PaymentsCore
+import Synchronization
+
+/// `HTTPClient` on libcurl's easy interface. One handle is kept and reused, so consecutive requests
+/// to the same host (the Runtime API, a provider) reuse the connection.
+public final class CurlHTTPClient: HTTPClient, Sendable {
+    private let handle: Mutex<EasyHandle>
+    public let connectTimeout: Double
+
+    public init(connectTimeout: Double = 5) {
+        self.connectTimeout = connectTimeout
+        handle = Mutex(EasyHandle())
+    }
+
+    public func send(_ request: HTTPRequest) throws -> HTTPResponse {
+        try handle.withLock { easy in try easy.perform(request, connectTimeout: connectTimeout) }
+    }
+}
+
+/// A curl easy handle and what one transfer collects. Confined to the client's lock.
+final class EasyHandle: @unchecked Sendable {
+    private let curl: UnsafeMutableRawPointer?
+    fileprivate var body: [UInt8] = []
+    fileprivate var headers: [String: String] = [:]
+
+    init() { curl = curl_easy_init() }
+    deinit { curl_easy_cleanup(curl) }
+
+    func perform(_ request: HTTPRequest, connectTimeout: Double) throws -> HTTPResponse {
+        guard let curl else { throw HTTPTransportError("libcurl could not create a handle") }
+        curl_easy_reset(curl)
+        body = []
+        headers = [:]
+
+        var list: UnsafeMutablePointer<curl_slist>?
+        for header in request.headers { list = curl_slist_append(list, "\(header.name): \(header.value)") }
+        // curl would otherwise wait for "100 Continue" before sending larger bodies.
+        list = curl_slist_append(list, "Expect:")
+        defer { curl_slist_free_all(list) }
+
+        ccurl_setopt_pointer(curl, CURLOPT_URL, request.url)
+        ccurl_setopt_long(curl, CURLOPT_NOSIGNAL, 1)
+        ccurl_setopt_long(curl, CURLOPT_FOLLOWLOCATION, 0)
+        ccurl_setopt_long(curl, CURLOPT_CONNECTTIMEOUT_MS, Int(connectTimeout * 1000))
+        ccurl_setopt_long(curl, CURLOPT_TIMEOUT_MS, request.timeout.map { Int($0 * 1000) } ?? 0)
+        ccurl_setopt_pointer(curl, CURLOPT_HTTPHEADER, list)
+
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        ccurl_setopt_write_function(curl) { data, size, count, context in
+            let handle = Unmanaged<EasyHandle>.fromOpaque(context!).takeUnretainedValue()
+            let length = size * count
+            if let data { handle.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length)) }
+            return length
+        }
+        ccurl_setopt_pointer(curl, CURLOPT_WRITEDATA, context)
+        ccurl_setopt_header_function(curl) { data, size, count, context in
+            let handle = Unmanaged<EasyHandle>.fromOpaque(context!).takeUnretainedValue()
+            let length = size * count
+            if let data { handle.takeHeaderLine(UnsafeRawBufferPointer(start: data, count: length)) }
+            return length
+        }
+        ccurl_setopt_pointer(curl, CURLOPT_HEADERDATA, context)
+
+        let method = request.method.uppercased()
+        let code: CURLcode = request.body.withUnsafeBytes { bytes in
+            switch method {
+            case "GET" where request.body.isEmpty:
+                ccurl_setopt_long(curl, CURLOPT_HTTPGET, 1)
+            case "HEAD":
+                ccurl_setopt_long(curl, CURLOPT_NOBODY, 1)
+            default:
+                ccurl_setopt_long(curl, CURLOPT_POST, 1)
+                ccurl_setopt_long(curl, CURLOPT_POSTFIELDSIZE, bytes.count)
+                ccurl_setopt_pointer(curl, CURLOPT_POSTFIELDS, bytes.baseAddress ?? UnsafeRawPointer(("" as StaticString).utf8Start))
+                if method != "POST" { ccurl_setopt_pointer(curl, CURLOPT_CUSTOMREQUEST, method) }
+            }
+            return curl_easy_perform(curl)
+        }
+        guard code == CURLE_OK else {
+            throw HTTPTransportError("\(method) \(Self.redacted(request.url)) failed: \(String(cString: curl_easy_strerror(code)))")
+        }
+        var status = 0
+        ccurl_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
+        return HTTPResponse(status: status, headers: headers, body: body)
+    }
+
+    fileprivate func takeHeaderLine(_ bytes: UnsafeRawBufferPointer) {
+        let line = String(decoding: bytes, as: UTF8.self)
+        if line.hasPrefix("HTTP/") {
+            headers = [:]  // a new response (after 100 Continue or a redirect) starts its own headers
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = line[..<colon].lowercased()
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t\r\n")
+        if let existing = headers[name] { headers[name] = existing + ", " + value } else { headers[name] = value }
+    }
+
+    /// Scheme, host and path only: a query string could carry something that must not be logged.
+    static func redacted(_ url: String) -> String {
+        String(url.prefix { $0 != "?" })
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in set: String) -> String {
+        let characters = Set(set)
+        var slice = Substring(self)
+        while let first = slice.first, characters.contains(first) { slice = slice.dropFirst() }
+        while let last = slice.last, characters.contains(last) { slice = slice.dropLast() }
+        return String(slice)
+    }
+}

@@ -1,0 +1,127 @@
+import CSQLite
+import Synchronization
+
+/// One SQLite connection with cached prepared statements. All use goes through `withConnection`,
+/// which serialises callers; a function serves one request at a time, so there is no contention.
+public final class SQLiteDatabase: Sendable {
+    private let state: Mutex<Connection>
+
+    /// Opens (creating if needed) the database at `path` in WAL mode.
+    /// `synchronous=NORMAL` in WAL keeps every commit safe from a crash of the process;
+    /// only a power loss can drop the last commits, which is right for a local store.
+    public init(path: String) throws(SQLiteError) {
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let code = sqlite3_open_v2(path, &handle, flags, nil)
+        guard code == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close(handle)
+            throw SQLiteError(code: code, message: "cannot open \(path): \(message)")
+        }
+        sqlite3_busy_timeout(handle, 5_000)
+        let connection = Connection(handle: handle)
+        try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+        state = Mutex(connection)
+    }
+
+    public func withConnection<T>(_ body: (Connection) throws -> T) throws -> T {
+        try state.withLock { connection in try body(connection) }
+    }
+
+    /// Runs `body` in a write transaction taken up front (BEGIN IMMEDIATE), so concurrent writers
+    /// queue on the busy timeout instead of failing halfway. Any error rolls everything back.
+    public func transaction<T>(_ body: (Connection) throws -> T) throws -> T {
+        try withConnection { connection in
+            try connection.execute("BEGIN IMMEDIATE")
+            do {
+                let result = try body(connection)
+                try connection.execute("COMMIT")
+                return result
+            } catch {
+                try? connection.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+}
+
+public struct SQLiteError: Error, CustomStringConvertible, Sendable {
+    public let code: Int32
+    public let message: String
+    public var description: String { "SQLite error \(code): \(message)" }
+}
+
+/// A bound value for a statement parameter.
+public enum SQLiteValue: Sendable {
+    case text(String)
+    case integer(Int64)
+    case null
+}
+
+/// The raw connection. Not thread-safe on its own: `SQLiteDatabase` guards it.
+public final class Connection: @unchecked Sendable {
+    let handle: OpaquePointer
+    private var statements: [String: OpaquePointer] = [:]
+
+    init(handle: OpaquePointer) { self.handle = handle }
+
+    deinit {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        sqlite3_close_v2(handle)
+    }
+
+    func error(_ code: Int32, _ context: String) -> SQLiteError {
+        SQLiteError(code: code, message: "\(context): \(String(cString: sqlite3_errmsg(handle)))")
+    }
+
+    /// Runs one or more statements without parameters (schema, pragmas, transactions).
+    public func execute(_ sql: String) throws(SQLiteError) {
+        let code = sqlite3_exec(handle, sql, nil, nil, nil)
+        guard code == SQLITE_OK else { throw error(code, sql) }
+    }
+
+    /// Runs a statement and returns its rows as text columns (NULL as nil).
+    @discardableResult
+    public func query(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) -> [[String?]] {
+        let statement = try prepared(sql)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        for (index, value) in values.enumerated() {
+            let position = Int32(index + 1)
+            let code: Int32
+            switch value {
+            case .text(let text): code = sqlite3_bind_text(statement, position, text, -1, csqlite_transient())
+            case .integer(let number): code = sqlite3_bind_int64(statement, position, number)
+            case .null: code = sqlite3_bind_null(statement, position)
+            }
+            guard code == SQLITE_OK else { throw error(code, "bind \(position) of \(sql)") }
+        }
+        var rows: [[String?]] = []
+        while true {
+            let code = sqlite3_step(statement)
+            if code == SQLITE_DONE { return rows }
+            guard code == SQLITE_ROW else { throw error(code, sql) }
+            let columns = sqlite3_column_count(statement)
+            var row: [String?] = []
+            row.reserveCapacity(Int(columns))
+            for column in 0..<columns {
+                row.append(sqlite3_column_text(statement, column).map { String(cString: $0) })
+            }
+            rows.append(row)
+        }
+    }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    private func prepared(_ sql: String) throws(SQLiteError) -> OpaquePointer {
+        if let statement = statements[sql] { return statement }
+        var statement: OpaquePointer?
+        let code = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard code == SQLITE_OK, let statement else { throw error(code, "prepare \(sql)") }
+        statements[sql] = statement
+        return statement
+    }
+}

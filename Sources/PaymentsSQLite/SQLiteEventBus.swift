@@ -1,0 +1,30 @@
+import PaymentsCore
+
+/// The local event bus (`PAYMENTS_EVENTS=sqlite`): a table that `payments events` prints and the
+/// local consumers read. Publishing is idempotent on the event id, as EventBridge consumers must be.
+public struct SQLiteEventBus: EventPublisher {
+    public let database: SQLiteDatabase
+
+    public init(database: SQLiteDatabase) throws {
+        self.database = database
+        try database.withConnection { try $0.execute(SQLiteSchema.statements) }
+    }
+
+    public func publish(_ events: [PaymentEvent]) throws {
+        let encoded = try events.map { ($0, try SQLitePaymentStore.encode($0)) }
+        try database.transaction { connection in
+            for (event, text) in encoded {
+                try connection.query("INSERT OR IGNORE INTO bus_events (event_id, detail_type, event) VALUES (?, ?, ?)",
+                                     [.text(event.id), .text(event.detailType), .text(text)])
+            }
+        }
+    }
+
+    /// Published events in publishing order, from after `sequence` on.
+    public func events(after sequence: Int = 0) throws -> [(sequence: Int, event: PaymentEvent)] {
+        try database.withConnection { connection in
+            try connection.query("SELECT seq, event FROM bus_events WHERE seq > ? ORDER BY seq", [.integer(Int64(sequence))])
+                .map { (Int($0[0] ?? "0") ?? 0, try SQLitePaymentStore.decode($0[1])) }
+        }
+    }
+}
