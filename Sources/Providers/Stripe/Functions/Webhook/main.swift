@@ -1,0 +1,4 @@
+import FunctionSupport
+import StripeProvider
+
+FunctionMain.run(StripeFunctions.webhook)

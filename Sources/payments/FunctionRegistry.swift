@@ -1,0 +1,25 @@
+import PaymentsCore
+import StripeProvider
+
+/// Every function this build contains, in the order routes are matched.
+enum FunctionRegistry {
+    static let all: [FunctionDefinition] = [
+        StripeFunctions.payment, StripeFunctions.webhook,
+    ]
+
+    static func named(_ name: String) -> FunctionDefinition? { all.first { $0.name == name } }
+
+    /// The function API Gateway would route this request to, by method and path.
+    static func route(method: String, path: String) -> FunctionDefinition? {
+        all.first { definition in definition.routes.contains { routeMatches($0, method: method, path: path) } }
+    }
+
+    static func routeMatches(_ route: String, method: String, path: String) -> Bool {
+        let parts = route.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0] == method.uppercased() else { return false }
+        let pattern = parts[1].split(separator: "/")
+        let segments = path.split(separator: "/")
+        guard pattern.count == segments.count else { return false }
+        return zip(pattern, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+    }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+@main
+struct PaymentsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "payments",
+        abstract: "Run the payments functions locally: invoke, replay, and inspect payments and events.",
+        discussion: """
+            Functions read the same environment as in Lambda: PAYMENTS_STORE (default sqlite:payments.sqlite),
+            PAYMENTS_EVENTS (default sqlite) and each provider's settings. Logs go to standard error.
+            """,
+        subcommands: [Invoke.self, Replay.self, Show.self, Events.self, Functions.self]
+    )
+}

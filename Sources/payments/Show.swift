@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import FunctionSupport
+import PaymentsCore
+import PaymentsSQLite
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print a stored payment as JSON.")
+
+    @Argument(help: "The payment id (pay_…).")
+    var paymentID: String
+
+    func run() throws {
+        let store = try LocalStore.open()
+        guard let payment = try store.payment(id: paymentID) else {
+            writeStandardError("payments show: no payment '\(paymentID)' in the store\n")
+            throw ExitCode.failure
+        }
+        let encoder = JSON.encoder
+        encoder.outputFormatting.insert(.prettyPrinted)
+        print(String(decoding: try encoder.encode(PaymentRecord(payment)), as: UTF8.self))
+    }
+}
+
+struct Events: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print published events as JSON lines, oldest first.")
+
+    @Flag(help: "Print the outbox instead: events stored but not yet published.")
+    var pending = false
+
+    func run() throws {
+        let store = try LocalStore.open()
+        let events = pending
+            ? try store.unpublishedEvents(limit: Int.max)
+            : try SQLiteEventBus(database: store.database).events().map(\.event)
+        let encoder = JSON.encoder
+        for event in events {
+            print(String(decoding: try encoder.encode(event), as: UTF8.self))
+        }
+    }
+}
+
+struct Functions: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the functions and the routes each serves.")
+
+    func run() {
+        for definition in FunctionRegistry.all {
+            print("\(definition.name)\t\(definition.routes.joined(separator: ", "))")
+        }
+    }
+}
+
+enum LocalStore {
+    /// The SQLite store the functions use, from PAYMENTS_STORE.
+    static func open() throws -> SQLitePaymentStore {
+        let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
+        guard case .sqlite(let path) = configuration.store else {
+            throw ValidationError("Inspection reads the local store; set PAYMENTS_STORE=sqlite:PATH.")
+        }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("No store at '\(path)' yet: nothing has been stored. (PAYMENTS_STORE=sqlite:PATH chooses another.)")
+        }
+        return try SQLitePaymentStore(path: path)
+    }
+}
