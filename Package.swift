@@ -55,7 +55,6 @@ let package = Package(
             "PaymentsCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "AdaptersTests", dependencies: ["PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime", "FunctionSupport", "TestHTTPServer"]),
-        .testTarget(name: "ProvidersTests", dependencies: ["StripeProvider", "PaymentsSQLite", "FunctionSupport", "TestHTTPServer"],
-                    exclude: []),
+        .testTarget(name: "ProvidersTests", dependencies: ["StripeProvider", "PaymentsSQLite", "FunctionSupport", "TestHTTPServer"]),
     ]
 )

@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+import PaymentsCore
+import PaymentsSQLite
+
+/// The bad-input and ordering catalogue shared by every provider: same cases, one row per provider.
+@Suite struct WebhookCatalogueTests {
+    struct Harness {
+        let store: SQLitePaymentStore
+        let function: WebhookFunction
+        let payment: Payment
+
+        init(_ kit: any WebhookTestKit) throws {
+            store = try makeTemporaryStore()
+            function = try kit.makeFunction(store: store, clock: FixedClock(kit.signedAt))
+            payment = try kit.seedPayment(in: store)
+        }
+
+        func send(_ request: APIGatewayV2Request) throws -> APIGatewayV2Response {
+            try function.handle(request, context: testContext)
+        }
+
+        var stored: Payment { get throws { try #require(try store.payment(id: payment.id)) } }
+        var outbox: [PaymentEvent] { get throws { try store.unpublishedEvents(limit: 1000) } }
+
+        /// Refused: a 400 problem, and the payment and outbox exactly as before.
+        func expectRefused(_ request: APIGatewayV2Request, slug: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+            let before = try stored
+            let response = try send(request)
+            #expect(response.statusCode == 400, sourceLocation: sourceLocation)
+            #expect(response.headers?["content-type"] == "application/problem+json", sourceLocation: sourceLocation)
+            #expect(response.json["type"] as? String == "/problems/\(slug)", sourceLocation: sourceLocation)
+            #expect(try stored == before, sourceLocation: sourceLocation)
+            #expect(try outbox.isEmpty, sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test(arguments: allWebhookKits)
+    func verifiedSuccessMovesThePaymentAndAnnouncesItOnce(kit: any WebhookTestKit) throws {
+        let harness = try Harness(kit)
+        let response = try harness.send(try kit.successDelivery())
+        #expect(response.statusCode == 200)
+        #expect(try harness.stored.status == .succeeded)
+        let events = try harness.outbox
+        #expect(events.map(\.detailType) == ["PaymentSucceeded"])
+        #expect(events.first?.detail.paymentId == harness.payment.id)
+        #expect(events.first?.detail.amount == harness.payment.amount.minorUnits)
+    }
+
+    @Test(arguments: allWebhookKits)
+    func base64EncodedBodyIsVerifiedOverTheDecodedBytes(kit: any WebhookTestKit) throws {
+        let harness = try Harness(kit)
+        #expect(try harness.send(try kit.successDelivery().base64Encoded()).statusCode == 200)
+        #expect(try harness.stored.status == .succeeded)
+    }
+
+    @Test(arguments: allWebhookKits)
+    func duplicateDeliveryPublishesNothingNew(kit: any WebhookTestKit) throws {
+        let harness = try Harness(kit)
+        let delivery = try kit.successDelivery()
+        for _ in 0..<3 { #expect(try harness.send(delivery).statusCode == 200) }
+        #expect(try harness.outbox.count == 1)
+        #expect(try harness.stored.version == harness.payment.version + 1)
+    }
+
+    @Test(arguments: allWebhookKits)
+    func tamperedBodyIsRefused(kit: any WebhookTestKit) throws {
+        let harness = try Harness(kit)
+        try harness.expectRefused(try kit.successDelivery().tampered(), slug: "invalid-signature")
+    }
+
+    @Test(arguments: allWebhookKits)
+    func missingSignatureIsRefused(kit: any WebhookTestKit) throws {
+        try Harness(kit).expectRefused(try kit.unsignedDelivery(), slug: "invalid-signature")
+    }
+
+    @Test(arguments: allWebhookKits)
+    func wrongKeyIsRefused(kit: any WebhookTestKit) throws {
+        try Harness(kit).expectRefused(try kit.wrongKeyDelivery(), slug: "invalid-signature")
+    }
+
+    @Test(arguments: allWebhookKits)
+    func signedButUnreadableNotificationIsRefused(kit: any WebhookTestKit) throws {
+        guard let delivery = try kit.malformedSignedDelivery() else { return }
+        try Harness(kit).expectRefused(delivery, slug: "malformed-notification")
+    }
+
+    @Test(arguments: allWebhookKits)
+    func garbageBodyIsRefused(kit: any WebhookTestKit) throws {
+        var delivery = try kit.successDelivery()
+        delivery.body = "\u{1}not a notification"
+        delivery.isBase64Encoded = false
+        let harness = try Harness(kit)
+        let response = try harness.send(delivery)
+        #expect(response.statusCode == 400)
+        #expect(try harness.outbox.isEmpty)
+    }
+
+    @Test(arguments: allWebhookKits)
+    func invalidBase64IsRefused(kit: any WebhookTestKit) throws {
+        var delivery = try kit.successDelivery()
+        delivery.body = "%%%not base64%%%"
+        delivery.isBase64Encoded = true
+        try Harness(kit).expectRefused(delivery, slug: "invalid-base64")
+    }
+
+    @Test(arguments: allWebhookKits)
+    func ignoredEventTypeIsAcknowledgedAndChangesNothing(kit: any WebhookTestKit) throws {
+        let harness = try Harness(kit)
+        let before = try harness.stored
+        #expect(try harness.send(try kit.ignoredTypeDelivery()).statusCode == 200)
+        #expect(try harness.stored == before)
+        #expect(try harness.outbox.isEmpty)
+    }
+
+    @Test(arguments: allWebhookKits)
+    func unknownPaymentIsAcknowledgedAndStoresNothing(kit: any WebhookTestKit) throws {
+        let harness = try Harness(kit)
+        let before = try harness.stored
+        #expect(try harness.send(try kit.unknownPaymentDelivery()).statusCode == 200)
+        #expect(try harness.stored == before)
+        #expect(try harness.outbox.isEmpty)
+    }
+
+    @Test(arguments: allWebhookKits)
+    func wrongRouteAndMethodAreRefused(kit: any WebhookTestKit) throws {
+        let harness = try Harness(kit)
+        var wrongPath = try kit.successDelivery()
+        wrongPath.rawPath = "/webhooks/elsewhere"
+        #expect(try harness.send(wrongPath).statusCode == 404)
+        var wrongMethod = try kit.successDelivery()
+        wrongMethod.requestContext.http.method = "GET"
+        #expect(try harness.send(wrongMethod).statusCode == 405)
+        #expect(try harness.outbox.isEmpty)
+    }
+
+    /// The non-negotiable: any order, any number of repeats, the same final state, and one event per transition.
+    @Test(arguments: allWebhookKits)
+    func outcomeDoesNotDependOnOrderOrRepeats(kit: any WebhookTestKit) throws {
+        let (deliveries, finalStatus) = try kit.unorderedDeliveries()
+        var generator = SeededGenerator(seed: 0x5eed)
+        var finals: Set<PaymentRecord> = []
+        for _ in 0..<25 {
+            let harness = try Harness(kit)
+            var sequence = deliveries + deliveries.filter { _ in Bool.random(using: &generator) }
+            sequence.shuffle(using: &generator)
+            for delivery in sequence { #expect(try harness.send(delivery).statusCode == 200) }
+            let stored = try harness.stored
+            #expect(stored.status == finalStatus)
+            let events = try harness.outbox
+            #expect(events.count == stored.version - harness.payment.version, "one event per stored transition")
+            #expect(Set(events.map(\.id)).count == events.count)
+            var record = PaymentRecord(stored)
+            record.updatedAt = Date(timeIntervalSince1970: 0)
+            record.version = 0
+            finals.insert(record)
+        }
+        #expect(finals.count == 1)
+    }
+}
+
+/// SplitMix64: reproducible shuffles.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
