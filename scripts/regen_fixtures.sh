@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Regenerate every generated fixture under Tests/Fixtures (test peers only).
+# Run from anywhere; needs: pip install -r scripts/requirements.txt
+# Output is byte-for-byte identical on every run (fixed times, seeds and the
+# committed PayPal test certificates), so `git diff` after running it is empty.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+F=Tests/Fixtures
+
+rm -f "$F"/Stripe/webhooks/*.json
+"$PY" scripts/stripe_webhooks.py --secret whsec_fixture_secret_0123456789 --timestamp 1764000000 \
+  --payment-id pay_fixture0001 --order-id ord_fixture0001 --intent pi_fixture0001 \
+  --amount 2000 --currency usd --out "$F"/Stripe/webhooks
+
+rm -f "$F"/Braintree/webhooks/*.json
+"$PY" scripts/braintree_webhooks.py --merchant-id fixture_merchant --public-key fixture_public_key \
+  --private-key fixture_private_key --transaction-id bt_txn_fixture1 --timestamp 1764000000 \
+  --out "$F"/Braintree/webhooks
+
+rm -f "$F"/PayPal/webhooks/*.json
+"$PY" scripts/paypal_webhooks.py --webhook-id WH-FIXTURE-0001 --payment-id pay_fixture0002 \
+  --order-id ord_fixture0002 --paypal-order-id 5O190127TN364715T --capture-id 3C679366HH908993F \
+  --amount-minor 2000 --currency USD --time 2025-11-24T16:00:00Z \
+  --out "$F"/PayPal/webhooks --cert-dir "$F"/PayPal/certs
