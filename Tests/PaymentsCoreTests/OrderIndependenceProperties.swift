@@ -1,0 +1,92 @@
+import Foundation
+import PropertyBased
+import Testing
+import PaymentsCore
+
+/// DESIGN.md's non-negotiable, as properties: the same set of notifications, in any order and any
+/// number of times, leaves the payment in the same state, with one event per stored transition.
+@Suite struct OrderIndependenceProperties {
+    static let usd = Currency(code: "USD")!
+    static let start = Date(timeIntervalSince1970: 1_764_000_000)
+
+    /// Facts are generated as integer codes, which shrink well: code / 2501 picks the kind,
+    /// code % 2501 the cumulative refunded total (0 to 25.00 on a 20.00 payment).
+    static func fact(_ code: Int) -> PaymentFact {
+        switch code / 2501 {
+        case 0: .requiresAction
+        case 1: .processing
+        case 2: .failed
+        case 3: .canceled
+        case 4: .succeeded
+        case 5: .refunded(totalMinorUnits: code % 2501)
+        case 6: .disputeOpened
+        case 7: .disputeWon
+        default: .disputeLost
+        }
+    }
+
+    static let codes = 0...(9 * 2501 - 1)
+
+    /// Applies facts one by one as the webhook function does; returns the final payment and the events.
+    static func deliver(_ facts: [PaymentFact]) -> (Payment, [PaymentEvent]) {
+        var payment = Payment(id: "pay_1", orderID: "ord_1", provider: "test", amount: Money(minorUnits: 2000, currency: usd), createdAt: start)
+        var events: [PaymentEvent] = []
+        for (index, fact) in facts.enumerated() {
+            if let change = payment.applying(fact, at: start.addingTimeInterval(Double(index))) {
+                payment = change.payment
+                events.append(change.event)
+            }
+        }
+        return (payment, events)
+    }
+
+    @Test func anyOrderAndAnyRepeatsGiveTheSameFinalState() async {
+        await propertyCheck(count: 500, input: Gen.int(in: Self.codes).array(of: 0...12), Gen.int(in: 0...Int.max)) { codes, seed in
+            let facts = codes.map(Self.fact)
+            var generator = SplitMix(seed: UInt64(truncatingIfNeeded: seed))
+            var replayed = facts + facts.filter { _ in Bool.random(using: &generator) }
+            replayed.shuffle(using: &generator)
+            let (inOrder, _) = Self.deliver(facts)
+            let (shuffled, _) = Self.deliver(replayed)
+            #expect(shuffled.state == inOrder.state)
+            #expect(shuffled.status == inOrder.status)
+        }
+    }
+
+    @Test func oneEventPerTransitionAndStatusNeverMovesBack() async {
+        await propertyCheck(count: 500, input: Gen.int(in: Self.codes).array(of: 0...16)) { codes in
+            let facts = codes.map(Self.fact)
+            let (payment, events) = Self.deliver(facts)
+            #expect(events.count == payment.version - 1)
+            #expect(Set(events.map(\.id)).count == events.count)
+            var state = PaymentState()
+            for event in events {
+                let next = PaymentState(progress: state.progress, refundedMinorUnits: event.detail.refundedAmount, dispute: state.dispute)
+                #expect(next.refundedMinorUnits >= state.refundedMinorUnits, "refunded amounts only grow")
+                state = next
+            }
+        }
+    }
+
+    @Test func joinIsCommutativeAssociativeAndIdempotent() async {
+        await propertyCheck(count: 300, input: Gen.int(in: Self.codes).array(of: 1...3).array(of: 3...3)) { groups in
+            let states = groups.map { $0.map { Self.fact($0).impliedState }.reduce(PaymentState()) { $0.joined(with: $1) } }
+            let (a, b, c) = (states[0], states[1], states[2])
+            #expect(a.joined(with: b) == b.joined(with: a))
+            #expect(a.joined(with: b).joined(with: c) == a.joined(with: b.joined(with: c)))
+            #expect(a.joined(with: a) == a)
+        }
+    }
+}
+
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
