@@ -1,0 +1,137 @@
+import Foundation
+import XCTest
+import PaymentsCore
+@testable import PaymentsSQLite
+
+final class SQLitePaymentStoreTests: XCTestCase {
+    var path: String!
+    var store: SQLitePaymentStore!
+    let usd = Currency(code: "USD")!
+    let start = Date(timeIntervalSince1970: 1_764_000_000)
+
+    override func setUpWithError() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path
+        store = try SQLitePaymentStore(path: path)
+    }
+
+    func payment(id: String = "pay_1", reference: String? = nil) -> Payment {
+        Payment(id: id, orderID: "ord_1", provider: "stripe", providerReference: reference,
+                amount: Money(minorUnits: 2000, currency: usd), createdAt: start)
+    }
+
+    func testUsesWriteAheadLogging() throws {
+        let mode = try store.database.withConnection { try $0.query("PRAGMA journal_mode") }
+        XCTAssertEqual(mode.first?.first, "wal")
+    }
+
+    func testCreateIsIdempotentPerProviderAndKey() throws {
+        XCTAssertEqual(try store.create(payment(), idempotencyKey: "k1", requestFingerprint: "f1"), .created(payment()))
+        let again = try store.create(payment(id: "pay_2"), idempotencyKey: "k1", requestFingerprint: "f2")
+        XCTAssertEqual(again, .existing(payment(), requestFingerprint: "f1"))
+        XCTAssertNil(try store.payment(id: "pay_2"))
+        var otherProvider = payment(id: "pay_3")
+        otherProvider.provider = "paypal"
+        XCTAssertEqual(try store.create(otherProvider, idempotencyKey: "k1", requestFingerprint: "f1"), .created(otherProvider))
+    }
+
+    func testRoundTripKeepsEveryField() throws {
+        var full = payment(reference: "pi_1")
+        full.state = PaymentState(progress: .succeeded, refundedMinorUnits: 300, dispute: .open)
+        full.customerEmail = "a@example.com"
+        full.description = "Café"
+        full.checkout = .init(clientSecret: "pi_1_secret", approvalURL: "https://example.com/approve")
+        full.failure = .init(kind: .declined, code: "card_declined", message: "Declined")
+        full.updatedAt = start.addingTimeInterval(1.234)
+        _ = try store.create(full, idempotencyKey: "k", requestFingerprint: "f")
+        XCTAssertEqual(try store.payment(id: "pay_1"), full)
+        XCTAssertEqual(try store.payment(provider: "stripe", reference: "pi_1"), full)
+        XCTAssertNil(try store.payment(provider: "paypal", reference: "pi_1"))
+    }
+
+    func testUpdateIsConditionalOnVersionAndWritesTheOutboxWithIt() throws {
+        _ = try store.create(payment(), idempotencyKey: "k", requestFingerprint: "f")
+        let change = try XCTUnwrap(payment().applying(.succeeded, at: start))
+        XCTAssertTrue(try store.update(change.payment, expectedVersion: 1, events: [change.event]))
+        XCTAssertEqual(try store.unpublishedEvents(limit: 10), [change.event])
+
+        let stale = try XCTUnwrap(payment().applying(.failed, at: start))
+        XCTAssertFalse(try store.update(stale.payment, expectedVersion: 1, events: [stale.event]), "version 1 is gone")
+        XCTAssertEqual(try store.payment(id: "pay_1")?.status, .succeeded)
+        XCTAssertEqual(try store.unpublishedEvents(limit: 10).count, 1, "a refused update writes no event")
+    }
+
+    /// The failure between status change and publish: the outbox insert fails inside the transaction,
+    /// so the status change is rolled back with it. Nothing half-written, nothing lost.
+    func testAFailingOutboxWriteRollsBackTheStatusChange() throws {
+        _ = try store.create(payment(), idempotencyKey: "k", requestFingerprint: "f")
+        try store.database.withConnection {
+            try $0.execute("CREATE TRIGGER fail_outbox BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'disk full'); END;")
+        }
+        let change = try XCTUnwrap(payment().applying(.succeeded, at: start))
+        XCTAssertThrowsError(try store.update(change.payment, expectedVersion: 1, events: [change.event]))
+        XCTAssertEqual(try store.payment(id: "pay_1")?.status, .pending)
+        XCTAssertEqual(try store.payment(id: "pay_1")?.version, 1)
+    }
+
+    func testRelayKeepsEventsWhenPublishingFailsAndPublishesThemLater() throws {
+        _ = try store.create(payment(), idempotencyKey: "k", requestFingerprint: "f")
+        let change = try XCTUnwrap(payment().applying(.succeeded, at: start))
+        XCTAssertTrue(try store.update(change.payment, expectedVersion: 1, events: [change.event]))
+
+        let failing = OutboxRelay(outbox: store, publisher: FailingPublisher())
+        XCTAssertEqual(failing.drain(logger: .discarding), 0)
+        XCTAssertEqual(try store.unpublishedEvents(limit: 10), [change.event], "kept for later")
+
+        let bus = try SQLiteEventBus(database: store.database)
+        let relay = OutboxRelay(outbox: store, publisher: bus)
+        XCTAssertEqual(relay.drain(logger: .discarding), 1)
+        XCTAssertEqual(relay.drain(logger: .discarding), 0, "published once")
+        XCTAssertEqual(try bus.events().map(\.event), [change.event])
+        XCTAssertTrue(try store.unpublishedEvents(limit: 10).isEmpty)
+    }
+
+    func testBusIgnoresARepeatedPublishOfTheSameEvent() throws {
+        let bus = try SQLiteEventBus(database: store.database)
+        let event = try XCTUnwrap(payment().applying(.succeeded, at: start)).event
+        try bus.publish([event])
+        try bus.publish([event])
+        XCTAssertEqual(try bus.events().count, 1)
+    }
+
+    func testDrainPublishesInBatchesInOrder() throws {
+        _ = try store.create(payment(), idempotencyKey: "k", requestFingerprint: "f")
+        var current = payment()
+        var events: [PaymentEvent] = []
+        for total in stride(from: 100, through: 2000, by: 100) {
+            let change = try XCTUnwrap(current.applying(.refunded(totalMinorUnits: total), at: start))
+            XCTAssertTrue(try store.update(change.payment, expectedVersion: current.version, events: [change.event]))
+            current = change.payment
+            events.append(change.event)
+        }
+        let recorder = RecordingPublisher()
+        XCTAssertEqual(OutboxRelay(outbox: store, publisher: recorder, batchSize: 7).drain(logger: .discarding), 20)
+        XCTAssertEqual(recorder.batches.map(\.count), [7, 7, 6])
+        XCTAssertEqual(recorder.batches.flatMap { $0 }, events)
+    }
+
+    func testTwoConnectionsSeeEachOthersWrites() throws {
+        let other = try SQLitePaymentStore(path: path)
+        _ = try store.create(payment(), idempotencyKey: "k", requestFingerprint: "f")
+        XCTAssertEqual(try other.payment(id: "pay_1"), payment())
+    }
+
+    func testAnUnopenablePathIsAClearError() {
+        XCTAssertThrowsError(try SQLitePaymentStore(path: "/nonexistent-dir/x/payments.sqlite")) { error in
+            XCTAssertTrue(String(describing: error).contains("cannot open"))
+        }
+    }
+}
+
+struct FailingPublisher: EventPublisher {
+    func publish(_ events: [PaymentEvent]) throws { throw StoreError("bus unreachable") }
+}
+
+final class RecordingPublisher: EventPublisher, @unchecked Sendable {
+    var batches: [[PaymentEvent]] = []
+    func publish(_ events: [PaymentEvent]) throws { batches.append(events) }
+}
