@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what building and testing need: libcurl's and SQLite's headers (Debian packages)
+# and the providers' official SDKs used as test peers (PyPI). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+for package in libcurl4-openssl-dev libsqlite3-dev; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+python3 -m pip install -q --disable-pip-version-check -r scripts/requirements.txt

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The test command (README): installs what it needs, then runs every test.
+#   1. the Swift unit and integration tests (XCTest and Swift Testing);
+#   2. the command-line end-to-end test: payments invoke/replay/show/events against the fake
+#      Stripe API, on webhooks freshly signed by Stripe's own SDK;
+#   3. the deployable binary checks: static release build, no Foundation/ICU, glibc <= 2.34.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+swift build --build-tests
+status=0
+swift test > .build/swift-test.log 2>&1 || status=$?
+# Progress lines are noise in CI logs; failures, suites and the closing counts are kept.
+grep -vE "^(Test Case .* (started|passed)|◇|↳)" .build/swift-test.log || true
+if [ "$status" -ne 0 ]; then
+    echo "swift test failed (exit $status)" >&2
+    exit "$status"
+fi
+bash scripts/cli_e2e_test.sh
+bash scripts/check_binaries.sh
