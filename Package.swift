@@ -24,6 +24,8 @@ let package = Package(
         // C libraries of the system, reached through module maps.
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        // Lambda's provided.al2023 has glibc 2.34: pin the one newer symbol the runtime uses (see the C file).
+        .target(name: "CGlibcCompat", path: "Sources/CGlibcCompat"),
 
         // Shared domain: money, payments, status machine, handlers, API Gateway shapes. No I/O.
         .target(name: "PaymentsCore", dependencies: [crypto]),
@@ -32,7 +34,7 @@ let package = Package(
         .target(name: "PaymentsSQLite", dependencies: ["PaymentsCore", "CSQLite"]),
         .target(name: "PaymentsHTTP", dependencies: ["PaymentsCore", "CCurl"]),
         .target(name: "LambdaRuntime", dependencies: ["PaymentsCore", "PaymentsHTTP"]),
-        .target(name: "FunctionSupport", dependencies: ["PaymentsCore", "PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime"]),
+        .target(name: "FunctionSupport", dependencies: ["PaymentsCore", "PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime", "CGlibcCompat"]),
 
         // Stripe.
         .target(name: "StripeProvider", dependencies: ["PaymentsCore", crypto], path: "Sources/Providers/Stripe/StripeProvider"),

@@ -4,10 +4,12 @@ import Glibc
 import PaymentsCore
 import PaymentsHTTP
 import LambdaRuntime
+import CGlibcCompat
 
 /// The entry point of every function executable.
 public enum FunctionMain {
     public static func run(_ definition: FunctionDefinition) -> Never {
+        cglibccompat_link_anchor()
         let environment = currentEnvironment()
         let logger = standardErrorLogger(function: definition.name)
         guard let api = environment["AWS_LAMBDA_RUNTIME_API"], !api.isEmpty else {
