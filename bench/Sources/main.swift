@@ -1,0 +1,60 @@
+import Foundation
+
+// payments-bench [--bootstrap PATH] [--baseline FILE] [--out FILE] [--quick]
+// Prints each measurement beside its baseline; run through bench/run.sh (release build, one core).
+let arguments = Array(CommandLine.arguments.dropFirst())
+func option(_ name: String, in arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> String? {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
+}
+let quick = arguments.contains("--quick")
+
+struct Metric {
+    var key: String
+    var label: String
+    var unit: String
+    var higherIsBetter: Bool
+    var value: Double
+}
+
+var metrics: [Metric] = []
+do {
+    let events = quick ? 2_000 : 20_000
+    metrics.append(Metric(key: "webhook_events_per_second", label: "webhook events/s (verify+decode+transition+SQLite+outbox)",
+                          unit: "/s", higherIsBetter: true, value: try Benchmarks.webhookThroughput(count: events)))
+    metrics.append(Metric(key: "duplicate_webhooks_per_second", label: "duplicate webhook deliveries/s (no write)",
+                          unit: "/s", higherIsBetter: true, value: try Benchmarks.duplicateThroughput(count: events)))
+    metrics.append(Metric(key: "runtime_loop_overhead_us", label: "runtime loop overhead per invocation",
+                          unit: "µs", higherIsBetter: false, value: try Benchmarks.runtimeLoopOverhead(count: quick ? 500 : 5_000)))
+    if let bootstrap = option("--bootstrap") {
+        metrics.append(Metric(key: "cold_start_to_first_response_ms", label: "stripe-webhook exec → first response (median)",
+                              unit: "ms", higherIsBetter: false, value: try Benchmarks.coldStart(bootstrap: bootstrap, runs: quick ? 5 : 21)))
+    }
+} catch {
+    FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
+    exit(1)
+}
+
+let baseline: [String: Double] = option("--baseline").flatMap { path in
+    (try? Data(contentsOf: URL(fileURLWithPath: path))).flatMap { try? JSONDecoder().decode([String: Double].self, from: $0) }
+} ?? [:]
+
+print(String(repeating: "-", count: 100))
+for metric in metrics {
+    var line = "\(metric.label.padding(toLength: 58, withPad: " ", startingAt: 0)) \(String(format: "%12.1f", metric.value)) \(metric.unit)"
+    if let base = baseline[metric.key], base > 0 {
+        let change = (metric.value - base) / base * 100
+        let worse = metric.higherIsBetter ? change < -20 : change > 20
+        line += String(format: "   baseline %10.1f  %+6.1f%%", base, change) + (worse ? "  REGRESSION" : "")
+    }
+    print(line)
+}
+print(String(repeating: "-", count: 100))
+
+if let out = option("--out") {
+    let values = Dictionary(uniqueKeysWithValues: metrics.map { ($0.key, ($0.value * 10).rounded() / 10) })
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    try? FileManager.default.createDirectory(at: URL(fileURLWithPath: out).deletingLastPathComponent(), withIntermediateDirectories: true)
+    try encoder.encode(values).write(to: URL(fileURLWithPath: out))
+}
