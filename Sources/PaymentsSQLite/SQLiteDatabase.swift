@@ -20,7 +20,12 @@ public final class SQLiteDatabase: Sendable {
         }
         sqlite3_busy_timeout(handle, 5_000)
         let connection = Connection(handle: handle)
-        try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+        // Checkpoints (the only fsyncs under synchronous=NORMAL) every 4,000 pages instead of 1,000,
+        // and a 16 MB page cache, keep a busy webhook function off the disk.
+        try connection.execute("""
+            PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;
+            PRAGMA wal_autocheckpoint=4000; PRAGMA cache_size=-16000;
+            """)
         state = Mutex(connection)
     }
 
@@ -51,11 +56,24 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public var description: String { "SQLite error \(code): \(message)" }
 }
 
-/// A bound value for a statement parameter.
-public enum SQLiteValue: Sendable {
+/// A value bound to a statement or read from a row.
+public enum SQLiteValue: Sendable, Equatable {
     case text(String)
     case integer(Int64)
     case null
+
+    public var text: String? {
+        if case .text(let text) = self { return text }
+        return nil
+    }
+
+    public var integer: Int64? {
+        if case .integer(let number) = self { return number }
+        return nil
+    }
+
+    public init(_ text: String?) { self = text.map(SQLiteValue.text) ?? .null }
+    public init(_ number: Int) { self = .integer(Int64(number)) }
 }
 
 /// The raw connection. Not thread-safe on its own: `SQLiteDatabase` guards it.
@@ -83,6 +101,20 @@ public final class Connection: @unchecked Sendable {
     /// Runs a statement and returns its rows as text columns (NULL as nil).
     @discardableResult
     public func query(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) -> [[String?]] {
+        try rows(sql, values).map { row in
+            row.map { value in
+                switch value {
+                case .text(let text): text
+                case .integer(let number): String(number)
+                case .null: nil
+                }
+            }
+        }
+    }
+
+    /// Runs a statement and returns its rows with SQLite's own column types.
+    @discardableResult
+    public func rows(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) -> [[SQLiteValue]] {
         let statement = try prepared(sql)
         defer {
             sqlite3_reset(statement)
@@ -98,16 +130,20 @@ public final class Connection: @unchecked Sendable {
             }
             guard code == SQLITE_OK else { throw error(code, "bind \(position) of \(sql)") }
         }
-        var rows: [[String?]] = []
+        var rows: [[SQLiteValue]] = []
         while true {
             let code = sqlite3_step(statement)
             if code == SQLITE_DONE { return rows }
             guard code == SQLITE_ROW else { throw error(code, sql) }
             let columns = sqlite3_column_count(statement)
-            var row: [String?] = []
+            var row: [SQLiteValue] = []
             row.reserveCapacity(Int(columns))
             for column in 0..<columns {
-                row.append(sqlite3_column_text(statement, column).map { String(cString: $0) })
+                switch sqlite3_column_type(statement, column) {
+                case SQLITE_NULL: row.append(.null)
+                case SQLITE_INTEGER: row.append(.integer(sqlite3_column_int64(statement, column)))
+                default: row.append(sqlite3_column_text(statement, column).map { .text(String(cString: $0)) } ?? .null)
+                }
             }
             rows.append(row)
         }

@@ -20,44 +20,38 @@ public struct SQLitePaymentStore: PaymentStore, OutboxStore {
 
     public func create(_ payment: Payment, idempotencyKey: String, requestFingerprint: String) throws -> CreateResult {
         try database.transaction { connection in
-            let existing = try connection.query(
-                "SELECT record, request_fingerprint FROM payments WHERE provider = ? AND idempotency_key = ?",
+            let existing = try connection.rows(
+                "SELECT \(PaymentRow.columns), request_fingerprint FROM payments WHERE provider = ? AND idempotency_key = ?",
                 [.text(payment.provider), .text(idempotencyKey)])
             if let row = existing.first {
-                return .existing(try Self.decode(row[0]), requestFingerprint: row[1] ?? "")
+                return .existing(try PaymentRow.payment(from: Array(row.dropLast())), requestFingerprint: row.last?.text ?? "")
             }
-            try connection.query(
-                """
-                INSERT INTO payments (id, provider, provider_reference, idempotency_key, request_fingerprint, version, record)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-                [.text(payment.id), .text(payment.provider), payment.providerReference.map(SQLiteValue.text) ?? .null,
-                 .text(idempotencyKey), .text(requestFingerprint), .integer(Int64(payment.version)), .text(try Self.encode(payment))])
+            try connection.rows(
+                "INSERT INTO payments (\(PaymentRow.columns), idempotency_key, request_fingerprint) VALUES (\(PaymentRow.placeholders), ?, ?)",
+                PaymentRow.values(of: payment) + [.text(idempotencyKey), .text(requestFingerprint)])
             return .created(payment)
         }
     }
 
     public func payment(id: String) throws -> Payment? {
         try database.withConnection { connection in
-            try connection.query("SELECT record FROM payments WHERE id = ?", [.text(id)]).first.map { try Self.decode($0[0]) }
+            try connection.rows("SELECT \(PaymentRow.columns) FROM payments WHERE id = ?", [.text(id)]).first.map(PaymentRow.payment(from:))
         }
     }
 
     public func payment(provider: String, reference: String) throws -> Payment? {
         try database.withConnection { connection in
-            try connection.query("SELECT record FROM payments WHERE provider = ? AND provider_reference = ?",
-                                 [.text(provider), .text(reference)]).first.map { try Self.decode($0[0]) }
+            try connection.rows("SELECT \(PaymentRow.columns) FROM payments WHERE provider = ? AND provider_reference = ?",
+                                [.text(provider), .text(reference)]).first.map(PaymentRow.payment(from:))
         }
     }
 
     public func update(_ payment: Payment, expectedVersion: Int, events: [PaymentEvent]) throws -> Bool {
-        let record = try Self.encode(payment)
         let encodedEvents = try events.map { ($0.id, try Self.encode($0)) }
         return try database.transaction { connection in
-            try connection.query(
-                "UPDATE payments SET record = ?, version = ?, provider_reference = ? WHERE id = ? AND version = ?",
-                [.text(record), .integer(Int64(payment.version)), payment.providerReference.map(SQLiteValue.text) ?? .null,
-                 .text(payment.id), .integer(Int64(expectedVersion))])
+            try connection.rows(
+                "UPDATE payments SET (\(PaymentRow.updatedColumns)) = (\(PaymentRow.updatedPlaceholders)) WHERE id = ? AND version = ?",
+                PaymentRow.updatedValues(of: payment) + [.text(payment.id), SQLiteValue(expectedVersion)])
             guard connection.changes == 1 else { return false }
             for (eventID, event) in encodedEvents {
                 try connection.query("INSERT INTO outbox (event_id, payment_id, event) VALUES (?, ?, ?)",
@@ -69,40 +63,40 @@ public struct SQLitePaymentStore: PaymentStore, OutboxStore {
 
     public func unpublishedEvents(limit: Int) throws -> [PaymentEvent] {
         try database.withConnection { connection in
-            try connection.query("SELECT event FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT ?", [.integer(Int64(limit))])
+            try connection.query("SELECT event FROM outbox ORDER BY seq LIMIT ?", [.integer(Int64(limit))])
                 .map { try Self.decode($0[0]) }
         }
     }
 
     public func markPublished(eventIDs: [String]) throws {
-        let now = Date().formatted(.iso8601)
         try database.transaction { connection in
             for id in eventIDs {
-                try connection.query("UPDATE outbox SET published_at = ? WHERE event_id = ?", [.text(now), .text(id)])
+                try connection.query("DELETE FROM outbox WHERE event_id = ?", [.text(id)])
             }
         }
     }
 
-    // Records keep millisecond dates so a round trip through the store changes nothing.
-    static func encode<T: Encodable>(_ value: T) throws -> String {
+    // Events keep millisecond dates so a round trip through the outbox changes nothing.
+    // One encoder and decoder for the process: building them is a measurable part of a webhook.
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .millisecondsSince1970
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
 
-    static func encode(_ payment: Payment) throws -> String { try encode(PaymentRecord(payment)) }
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return decoder
+    }()
+
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
 
     static func decode<T: Decodable>(_ text: String?) throws -> T {
         guard let text else { throw StoreError("a stored row is empty") }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
         return try decoder.decode(T.self, from: Data(text.utf8))
-    }
-
-    static func decode(_ text: String?) throws -> Payment {
-        let record: PaymentRecord = try decode(text)
-        guard let payment = record.payment else { throw StoreError("stored payment \(record.id) has an unknown currency") }
-        return payment
     }
 }

@@ -1,5 +1,5 @@
-/// The local schema. A payment is kept as its JSON record (as a DynamoDB item would be) with the
-/// columns its look-ups and conditional updates need beside it.
+/// The local schema. A payment is one row, a column per field: no JSON to encode and decode on the
+/// webhook's hot path. Events are kept as their JSON, exactly as they will be published.
 enum SQLiteSchema {
     static let statements = """
         CREATE TABLE IF NOT EXISTS payments (
@@ -9,19 +9,33 @@ enum SQLiteSchema {
             idempotency_key TEXT NOT NULL,
             request_fingerprint TEXT NOT NULL,
             version INTEGER NOT NULL,
-            record TEXT NOT NULL,
+            order_id TEXT NOT NULL,
+            amount INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            progress INTEGER NOT NULL,
+            refunded_amount INTEGER NOT NULL,
+            dispute INTEGER NOT NULL,
+            customer_email TEXT,
+            description TEXT,
+            client_secret TEXT,
+            approval_url TEXT,
+            failure_kind TEXT,
+            failure_code TEXT,
+            failure_message TEXT,
+            created_at_ms INTEGER NOT NULL,
+            updated_at_ms INTEGER NOT NULL,
             UNIQUE (provider, idempotency_key)
         );
         CREATE UNIQUE INDEX IF NOT EXISTS payments_by_reference
             ON payments (provider, provider_reference) WHERE provider_reference IS NOT NULL;
+        -- Events waiting to be published; a published event leaves the outbox (the bus keeps history).
+        -- No index beyond the rowid: every one would be another page written with each status change.
         CREATE TABLE IF NOT EXISTS outbox (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT,
-            event_id TEXT NOT NULL UNIQUE,
+            seq INTEGER PRIMARY KEY,
+            event_id TEXT NOT NULL,
             payment_id TEXT NOT NULL,
-            event TEXT NOT NULL,
-            published_at TEXT
+            event TEXT NOT NULL
         );
-        CREATE INDEX IF NOT EXISTS outbox_unpublished ON outbox (seq) WHERE published_at IS NULL;
         CREATE TABLE IF NOT EXISTS bus_events (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             event_id TEXT NOT NULL UNIQUE,

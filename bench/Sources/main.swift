@@ -8,6 +8,9 @@ func option(_ name: String, in arguments: [String] = Array(CommandLine.arguments
     return arguments[index + 1]
 }
 let quick = arguments.contains("--quick")
+// `--only KEY-PREFIX` runs just the matching scenarios, e.g. under a profiler.
+let only = option("--only")
+func wanted(_ key: String) -> Bool { only.map { key.hasPrefix($0) } ?? true }
 
 struct Metric {
     var key: String
@@ -20,13 +23,13 @@ struct Metric {
 var metrics: [Metric] = []
 do {
     let events = quick ? 2_000 : 20_000
-    metrics.append(Metric(key: "webhook_events_per_second", label: "webhook events/s (verify+decode+transition+SQLite+outbox)",
-                          unit: "/s", higherIsBetter: true, value: try Benchmarks.webhookThroughput(count: events)))
-    metrics.append(Metric(key: "duplicate_webhooks_per_second", label: "duplicate webhook deliveries/s (no write)",
-                          unit: "/s", higherIsBetter: true, value: try Benchmarks.duplicateThroughput(count: events)))
-    metrics.append(Metric(key: "runtime_loop_overhead_us", label: "runtime loop overhead per invocation",
-                          unit: "µs", higherIsBetter: false, value: try Benchmarks.runtimeLoopOverhead(count: quick ? 500 : 5_000)))
-    if let bootstrap = option("--bootstrap") {
+    if wanted("webhook_events") { metrics.append(Metric(key: "webhook_events_per_second", label: "webhook events/s (verify+decode+transition+SQLite+outbox)",
+                          unit: "/s", higherIsBetter: true, value: try Benchmarks.webhookThroughput(count: events))) }
+    if wanted("duplicate") { metrics.append(Metric(key: "duplicate_webhooks_per_second", label: "duplicate webhook deliveries/s (no write)",
+                          unit: "/s", higherIsBetter: true, value: try Benchmarks.duplicateThroughput(count: events))) }
+    if wanted("runtime") { metrics.append(Metric(key: "runtime_loop_overhead_us", label: "runtime loop overhead per invocation",
+                          unit: "µs", higherIsBetter: false, value: try Benchmarks.runtimeLoopOverhead(count: quick ? 500 : 5_000))) }
+    if let bootstrap = option("--bootstrap"), wanted("cold") {
         metrics.append(Metric(key: "cold_start_to_first_response_ms", label: "stripe-webhook exec → first response (median)",
                               unit: "ms", higherIsBetter: false, value: try Benchmarks.coldStart(bootstrap: bootstrap, runs: quick ? 5 : 21)))
     }

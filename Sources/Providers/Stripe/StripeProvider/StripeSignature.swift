@@ -5,12 +5,12 @@ import PaymentsCore
 /// `Stripe-Signature: t=TIMESTAMP,v1=HEX[,v1=HEX…]` where each v1 is HMAC-SHA256(secret, "TIMESTAMP.BODY").
 public struct StripeSignature: Sendable {
     /// Endpoint secrets (`whsec_…`). Several are accepted while a secret is being rolled.
-    public var secrets: [[UInt8]]
+    public var secrets: [SymmetricKey]
     /// Stripe's default replay window.
     public var tolerance: Double
 
     public init(secrets: [String], tolerance: Double = 300) {
-        self.secrets = secrets.map { Array($0.utf8) }
+        self.secrets = secrets.map { SymmetricKey(data: Array($0.utf8)) }
         self.tolerance = tolerance
     }
 
@@ -44,8 +44,10 @@ public struct StripeSignature: Sendable {
         // Every secret and every signature is compared, so timing says nothing about which one matched.
         var matched = false
         for secret in secrets {
-            let expected = Array(HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: secret)))
-            for signature in signatures where ConstantTime.equals(expected, signature) { matched = true }
+            let expected = HMAC<SHA256>.authenticationCode(for: signed, using: secret)
+            expected.withUnsafeBytes { expected in
+                for signature in signatures where ConstantTime.equals(expected, signature) { matched = true }
+            }
         }
         guard matched else { throw .unverified("No Stripe-Signature v1 signature matches the body.") }
     }
@@ -61,7 +63,11 @@ public struct StripeSignature: Sendable {
 }
 
 extension Substring {
+    /// Without surrounding spaces. Works on UTF-8 bytes: this runs for every signature element.
     var trimmingSpaces: String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { $0 != UInt8(ascii: " ") }) else { return "" }
+        let last = bytes.lastIndex(where: { $0 != UInt8(ascii: " ") })!
+        return String(self[first...last])
     }
 }
