@@ -13,6 +13,9 @@ let package = Package(
         .library(name: "StripeProvider", targets: ["StripeProvider"]),
         .executable(name: "stripe-payment", targets: ["stripe-payment"]),
         .executable(name: "stripe-webhook", targets: ["stripe-webhook"]),
+        .library(name: "BraintreeProvider", targets: ["BraintreeProvider"]),
+        .executable(name: "braintree-payment", targets: ["braintree-payment"]),
+        .executable(name: "braintree-webhook", targets: ["braintree-webhook"]),
         .executable(name: "payments", targets: ["payments"]),
     ],
     dependencies: [
@@ -41,9 +44,14 @@ let package = Package(
         .executableTarget(name: "stripe-payment", dependencies: ["StripeProvider", "FunctionSupport"], path: "Sources/Providers/Stripe/Functions/Payment"),
         .executableTarget(name: "stripe-webhook", dependencies: ["StripeProvider", "FunctionSupport"], path: "Sources/Providers/Stripe/Functions/Webhook"),
 
+        // Braintree.
+        .target(name: "BraintreeProvider", dependencies: ["PaymentsCore", crypto], path: "Sources/Providers/Braintree/BraintreeProvider"),
+        .executableTarget(name: "braintree-payment", dependencies: ["BraintreeProvider", "FunctionSupport"], path: "Sources/Providers/Braintree/Functions/Payment"),
+        .executableTarget(name: "braintree-webhook", dependencies: ["BraintreeProvider", "FunctionSupport"], path: "Sources/Providers/Braintree/Functions/Webhook"),
+
         // Command-line tool: local runtime, replay, inspection.
         .executableTarget(name: "payments", dependencies: [
-            "FunctionSupport", "StripeProvider",
+            "FunctionSupport", "StripeProvider", "BraintreeProvider",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -57,6 +65,6 @@ let package = Package(
             "PaymentsCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "AdaptersTests", dependencies: ["PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime", "FunctionSupport", "TestHTTPServer"]),
-        .testTarget(name: "ProvidersTests", dependencies: ["StripeProvider", "PaymentsSQLite", "FunctionSupport", "TestHTTPServer"]),
+        .testTarget(name: "ProvidersTests", dependencies: ["StripeProvider", "BraintreeProvider", "PaymentsSQLite", "FunctionSupport", "TestHTTPServer"]),
     ]
 )

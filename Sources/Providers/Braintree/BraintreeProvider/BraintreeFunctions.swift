@@ -1,0 +1,25 @@
+import PaymentsCore
+
+/// The two Braintree functions. Settings: BRAINTREE_MERCHANT_ID, BRAINTREE_PUBLIC_KEY,
+/// BRAINTREE_PRIVATE_KEY, BRAINTREE_API_BASE (payment, default production; sandbox is
+/// https://api.sandbox.braintreegateway.com); BRAINTREE_PUBLIC_KEY and BRAINTREE_PRIVATE_KEY (webhook).
+public enum BraintreeFunctions {
+    public static let payment = FunctionDefinition(name: "braintree-payment", routes: ["POST /payments/braintree", "GET /payments/{id}"]) { dependencies in
+        let gateway = BraintreeGateway(
+            merchantID: try dependencies.setting("BRAINTREE_MERCHANT_ID"),
+            publicKey: try dependencies.setting("BRAINTREE_PUBLIC_KEY"),
+            privateKey: try dependencies.setting("BRAINTREE_PRIVATE_KEY"),
+            apiBase: dependencies.environment["BRAINTREE_API_BASE"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://api.braintreegateway.com",
+            client: dependencies.httpClient
+        )
+        return PaymentFunction(gateway: gateway, store: dependencies.store, clock: dependencies.clock)
+    }
+
+    public static let webhook = FunctionDefinition(name: "braintree-webhook", routes: ["POST /webhooks/braintree"]) { dependencies in
+        let signature = BraintreeSignature(
+            publicKey: try dependencies.setting("BRAINTREE_PUBLIC_KEY"),
+            privateKey: try dependencies.setting("BRAINTREE_PRIVATE_KEY")
+        )
+        return WebhookFunction(authenticator: BraintreeWebhookAuthenticator(signature: signature), store: dependencies.store, clock: dependencies.clock)
+    }
+}

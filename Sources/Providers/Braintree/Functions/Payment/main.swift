@@ -1,0 +1,4 @@
+import FunctionSupport
+import BraintreeProvider
+
+FunctionMain.run(BraintreeFunctions.payment)
