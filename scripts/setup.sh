@@ -15,4 +15,4 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-python3 -m pip install -q --disable-pip-version-check -r scripts/requirements.txt
+python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -r scripts/requirements.txt

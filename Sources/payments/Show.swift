@@ -18,7 +18,9 @@ struct Show: ParsableCommand {
         }
         let encoder = JSON.encoder
         encoder.outputFormatting.insert(.prettyPrinted)
-        print(String(decoding: try encoder.encode(PaymentRecord(payment)), as: UTF8.self))
+        var record = PaymentRecord(payment)
+        record.checkout?.clientSecret = nil  // for the paying customer's browser only, as in GET /payments/{id}
+        print(String(decoding: try encoder.encode(record), as: UTF8.self))
     }
 }
 

@@ -8,7 +8,7 @@ public struct PaymentState: Hashable, Sendable, Codable {
     /// How far the charge itself got. Ordered so that a later provider outcome outranks an earlier one:
     /// a failed attempt can still be followed by a success (Stripe leaves the intent open), a cancel
     /// ends an attempt that failed, and money actually taken outranks everything.
-    public enum Progress: Int, Comparable, Sendable, Codable, CaseIterable {
+    public enum Progress: Int, Comparable, Sendable, CaseIterable {
         case pending = 0
         case requiresAction = 1
         case processing = 2
@@ -21,7 +21,7 @@ public struct PaymentState: Hashable, Sendable, Codable {
 
     /// A dispute's course: opened, then won or lost. Won and lost never both happen; if a
     /// provider ever said both, lost is the conservative answer, hence its higher rank.
-    public enum Dispute: Int, Comparable, Sendable, Codable, CaseIterable {
+    public enum Dispute: Int, Comparable, Sendable, CaseIterable {
         case none = 0
         case open = 1
         case won = 2
@@ -70,3 +70,26 @@ public struct PaymentState: Hashable, Sendable, Codable {
         }
     }
 }
+
+/// In JSON the ranks are written by name ("succeeded", "open"): the numbers are an implementation detail.
+protocol NamedRank: RawRepresentable<Int>, CaseIterable, Codable {}
+
+extension NamedRank {
+    var name: String { String(describing: self) }
+
+    public init(from decoder: any Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let value = Self.allCases.first(where: { $0.name == name }) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown value '\(name)'"))
+        }
+        self = value
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
+    }
+}
+
+extension PaymentState.Progress: NamedRank {}
+extension PaymentState.Dispute: NamedRank {}
