@@ -11,7 +11,7 @@ enum PaymentRow {
     static let names = [
         "id", "provider", "provider_reference", "version", "order_id", "amount", "currency", "progress", "refunded_amount",
         "dispute", "customer_email", "description", "client_secret", "approval_url", "failure_kind", "failure_code",
-        "failure_message", "created_at_ms", "updated_at_ms",
+        "failure_message", "created_at_ms", "updated_at_ms", "attempt_started_ms",
     ]
     static let columns = names.joined(separator: ", ")
     static let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
@@ -31,11 +31,12 @@ enum PaymentRow {
             SQLiteValue(payment.checkout.clientSecret), SQLiteValue(payment.checkout.approvalURL),
             SQLiteValue(payment.failure?.kind.rawValue), SQLiteValue(payment.failure?.code), SQLiteValue(payment.failure?.message),
             .integer(milliseconds(payment.createdAt)), .integer(milliseconds(payment.updatedAt)),
+            payment.attemptStartedAt.map { .integer(milliseconds($0)) } ?? .null,
         ]
     }
 
     static func payment(from row: [SQLiteValue]) throws -> Payment {
-        guard row.count == 19,
+        guard row.count == names.count,
               let id = row[0].text, let provider = row[1].text, let version = row[3].integer, let orderID = row[4].text,
               let amount = row[5].integer, let currencyCode = row[6].text,
               let progressValue = row[7].integer, let progress = PaymentState.Progress(rawValue: Int(progressValue)),
@@ -54,7 +55,8 @@ enum PaymentRow {
             state: PaymentState(progress: progress, refundedMinorUnits: Int(refunded), dispute: dispute),
             customerEmail: row[10].text, description: row[11].text,
             checkout: Payment.Checkout(clientSecret: row[12].text, approvalURL: row[13].text),
-            failure: failure, createdAt: date(created), updatedAt: date(updated), version: Int(version)
+            failure: failure, attemptStartedAt: row[19].integer.map(date), createdAt: date(created), updatedAt: date(updated),
+            version: Int(version)
         )
     }
 

@@ -24,6 +24,7 @@ enum SQLiteSchema {
             failure_message TEXT,
             created_at_ms INTEGER NOT NULL,
             updated_at_ms INTEGER NOT NULL,
+            attempt_started_ms INTEGER,
             UNIQUE (provider, idempotency_key)
         );
         CREATE UNIQUE INDEX IF NOT EXISTS payments_by_reference

@@ -12,6 +12,9 @@ public struct PaymentFunction: RequestHandler {
     public var gateway: any PaymentGateway
     public var store: any PaymentStore
     public var clock: any WallClock
+    /// How long an attempt without an answer is presumed still in flight (the provider call's timeout
+    /// and retries fit well inside it). A repeat of the request within it gets 409, not a second call.
+    public var attemptLease: Double = 90
 
     public init(gateway: any PaymentGateway, store: any PaymentStore, clock: any WallClock) {
         self.gateway = gateway
@@ -67,7 +70,7 @@ public struct PaymentFunction: RequestHandler {
         let candidate = Payment(
             id: Identifiers.make(prefix: "pay"), orderID: paymentRequest.orderID, provider: gateway.provider,
             amount: paymentRequest.amount, customerEmail: paymentRequest.customerEmail,
-            description: paymentRequest.description, createdAt: now
+            description: paymentRequest.description, attemptStartedAt: now, createdAt: now
         )
         let attempt: CreateAttempt
         var payment: Payment
@@ -84,7 +87,7 @@ public struct PaymentFunction: RequestHandler {
                 context.logger.info("idempotent replay", ["paymentId": stored.id])
                 return Self.created(stored, replayed: true)
             }
-            payment = stored
+            payment = try claimResumedAttempt(stored)
             attempt = .resumed
         }
 
@@ -98,6 +101,40 @@ public struct PaymentFunction: RequestHandler {
         }
     }
 
+    /// Takes over an attempt that never got an answer stored: the first call died, or is still running.
+    /// While it may still be running (within the lease) a repeat is told to wait, so that a provider
+    /// without idempotency of its own is never called twice at once. The claim is a conditional update,
+    /// so of two repeats racing only one proceeds.
+    func claimResumedAttempt(_ stored: Payment) throws -> Payment {
+        let now = clock.now()
+        if let started = stored.attemptStartedAt, now.timeIntervalSince(started) < attemptLease {
+            let wait = max(1, Int((attemptLease - now.timeIntervalSince(started)).rounded(.up)))
+            throw Problem(status: 409, slug: "payment-in-progress", title: "Payment in progress",
+                          detail: "An earlier request with this Idempotency-Key is still waiting for \(gateway.provider); retry in \(wait) s with the same key.",
+                          paymentId: stored.id)
+        }
+        var claimed = stored
+        claimed.attemptStartedAt = now
+        claimed.updatedAt = now
+        claimed.version = stored.version + 1
+        guard try store.update(claimed, expectedVersion: stored.version, events: []) else {
+            throw Problem(status: 409, slug: "payment-in-progress", title: "Payment in progress",
+                          detail: "Another request with this Idempotency-Key is being handled; retry shortly with the same key.",
+                          paymentId: stored.id)
+        }
+        return claimed
+    }
+
+    /// Ends an attempt that got no answer, so that the shop's retry with the same key may call again at once.
+    /// Best effort: if a webhook changed the payment meanwhile, the lease simply runs out.
+    func releaseAttempt(_ payment: Payment) throws {
+        var released = payment
+        released.attemptStartedAt = nil
+        released.updatedAt = clock.now()
+        released.version = payment.version + 1
+        _ = try store.update(released, expectedVersion: payment.version, events: [])
+    }
+
     /// Stores the provider's answer with the PaymentPending event (or the status the provider reported).
     /// A webhook may have moved the payment meanwhile, so the answer is joined to whatever is stored.
     func record(_ answer: GatewayPayment, for payment: Payment) throws -> Payment {
@@ -106,6 +143,7 @@ public struct PaymentFunction: RequestHandler {
             var next = current
             next.providerReference = next.providerReference ?? answer.reference
             next.checkout = answer.checkout
+            next.attemptStartedAt = nil
             next.updatedAt = clock.now()
             next.version = current.version + 1
             let previous = Self.announcedStatus(of: current)
@@ -125,17 +163,20 @@ public struct PaymentFunction: RequestHandler {
         case .rejected(let code, let message): failure = .init(kind: .rejected, code: code, message: message)
         case .unavailable(let reason):
             context.logger.error("provider unavailable", ["paymentId": payment.id, "reason": reason])
+            try releaseAttempt(payment)
             return Problem(status: 502, slug: "provider-unavailable", title: "Provider unavailable",
                            detail: "\(gateway.provider) could not be reached or failed (\(reason)). Retry with the same Idempotency-Key.",
                            paymentId: payment.id).response
         case .misconfigured(let reason):
             context.logger.error("provider refused our credentials", ["paymentId": payment.id, "reason": reason])
+            try releaseAttempt(payment)
             return Problem(status: 502, slug: "provider-misconfigured", title: "Provider misconfigured",
                            detail: "\(gateway.provider) refused this service's credentials or configuration; an operator must fix it. Retry with the same Idempotency-Key afterwards.",
                            paymentId: payment.id).response
         }
         var failed = payment
         failed.failure = failure
+        failed.attemptStartedAt = nil
         failed.updatedAt = clock.now()
         failed.version = payment.version + 1
         failed.state = payment.state.joined(with: PaymentState(progress: .failed))
@@ -147,10 +188,11 @@ public struct PaymentFunction: RequestHandler {
         throw Self.problem(for: failure, paymentID: payment.id)
     }
 
-    /// The status consumers last heard of; nil while the payment has not been announced at all
-    /// (version 1 is the pending record written before the provider was called).
+    /// The status consumers last heard of; nil while the payment has not been announced at all: no
+    /// provider answer, no failure, and no webhook has moved it since it was stored before the call.
     static func announcedStatus(of payment: Payment) -> PaymentStatus? {
-        payment.version > 1 ? payment.status : nil
+        let announced = payment.providerReference != nil || payment.failure != nil || payment.state != PaymentState()
+        return announced ? payment.status : nil
     }
 
     static func problem(for failure: Payment.Failure, paymentID: String) -> Problem {

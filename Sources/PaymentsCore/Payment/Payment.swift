@@ -20,6 +20,9 @@ public struct Payment: Hashable, Sendable {
     public var checkout: Checkout
     /// Why the provider refused the payment when it was created, if it did.
     public var failure: Failure?
+    /// Set while a call to the provider to create the charge may be running; cleared by its outcome.
+    /// A repeat of the request meanwhile waits instead of calling the provider a second time.
+    public var attemptStartedAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
     /// Incremented by every stored change; updates are conditional on it.
@@ -49,7 +52,8 @@ public struct Payment: Hashable, Sendable {
     public init(
         id: String, orderID: String, provider: String, providerReference: String? = nil, amount: Money,
         state: PaymentState = PaymentState(), customerEmail: String? = nil, description: String? = nil,
-        checkout: Checkout = Checkout(), failure: Failure? = nil, createdAt: Date, updatedAt: Date? = nil, version: Int = 1
+        checkout: Checkout = Checkout(), failure: Failure? = nil, attemptStartedAt: Date? = nil,
+        createdAt: Date, updatedAt: Date? = nil, version: Int = 1
     ) {
         self.id = id
         self.orderID = orderID
@@ -61,6 +65,7 @@ public struct Payment: Hashable, Sendable {
         self.description = description
         self.checkout = checkout
         self.failure = failure
+        self.attemptStartedAt = attemptStartedAt
         self.createdAt = createdAt
         self.updatedAt = updatedAt ?? createdAt
         self.version = version

@@ -20,6 +20,7 @@ public struct PaymentRecord: Codable, Hashable, Sendable {
     public var description: String?
     public var checkout: Payment.Checkout?
     public var failure: Payment.Failure?
+    public var attemptStartedAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
     public var version: Int
@@ -39,6 +40,7 @@ public struct PaymentRecord: Codable, Hashable, Sendable {
         description = payment.description
         checkout = payment.checkout == Payment.Checkout() ? nil : payment.checkout
         failure = payment.failure
+        attemptStartedAt = payment.attemptStartedAt
         createdAt = payment.createdAt
         updatedAt = payment.updatedAt
         version = payment.version
@@ -52,7 +54,7 @@ public struct PaymentRecord: Codable, Hashable, Sendable {
             amount: Money(minorUnits: amount, currency: currency),
             state: PaymentState(progress: progress, refundedMinorUnits: refundedAmount, dispute: dispute),
             customerEmail: customerEmail, description: description, checkout: checkout ?? Payment.Checkout(),
-            failure: failure, createdAt: createdAt, updatedAt: updatedAt, version: version
+            failure: failure, attemptStartedAt: attemptStartedAt, createdAt: createdAt, updatedAt: updatedAt, version: version
         )
     }
 }

@@ -90,6 +90,42 @@ final class StripePaymentTests: XCTestCase {
         XCTAssertEqual(stripe.requests.map { $0.header("Idempotency-Key") }, ["key-1", "key-1"])
     }
 
+    /// A repeat while the first call may still be running waits (409) instead of calling again;
+    /// once the lease has run out (the first call died), the repeat takes over with the same key.
+    func testARepeatDuringAnAttemptInFlightWaitsAndAfterTheLeaseTakesOver() throws {
+        let body = #"{"orderId":"ord_1","amount":2000,"currency":"usd"}"#
+        let parsed = try PaymentRequest.parse(Array(body.utf8))
+        let inFlight = Payment(id: "pay_inflight", orderID: "ord_1", provider: "stripe", amount: parsed.amount,
+                               attemptStartedAt: clock.instant.addingTimeInterval(-10), createdAt: clock.instant.addingTimeInterval(-10))
+        _ = try store.create(inFlight, idempotencyKey: "key-1", requestFingerprint: parsed.fingerprint)
+        let stripe = try FakeHTTPClient(status: 200, fixture: "Stripe/api/payment_intent_created.json")
+
+        let waiting = try function(stripe).handle(request(body), context: testContext)
+        XCTAssertEqual(waiting.statusCode, 409)
+        XCTAssertEqual(waiting.json["type"] as? String, "/problems/payment-in-progress")
+        XCTAssertEqual(waiting.json["paymentId"] as? String, "pay_inflight")
+        XCTAssertTrue(stripe.requests.isEmpty)
+
+        clock.instant = clock.instant.addingTimeInterval(100)
+        let resumed = try function(stripe).handle(request(body), context: testContext)
+        XCTAssertEqual(resumed.statusCode, 201)
+        XCTAssertEqual(resumed.json["paymentId"] as? String, "pay_inflight")
+        XCTAssertEqual(stripe.requests.map { $0.header("Idempotency-Key") }, ["key-1"])
+        XCTAssertEqual(try store.unpublishedEvents(limit: 10).map(\.detailType), ["PaymentPending"], "announced once, by the attempt that got the answer")
+        XCTAssertNil(try store.payment(id: "pay_inflight")?.attemptStartedAt)
+    }
+
+    func testStripeStillHandlingTheSameKeyIsNotAFailure() throws {
+        let stripe = FakeHTTPClient { _, _ in
+            HTTPResponse(status: 409, body: Array(#"{"error":{"type":"idempotency_error","code":"idempotency_key_in_use","message":"in use"}}"#.utf8))
+        }
+        let response = try function(stripe).handle(request(), context: testContext)
+        XCTAssertEqual(response.statusCode, 502)
+        let paymentID = try XCTUnwrap(response.json["paymentId"] as? String)
+        XCTAssertEqual(try store.payment(id: paymentID)?.status, .pending)
+        XCTAssertNil(try store.payment(id: paymentID)?.failure)
+    }
+
     func testADeclineIs402StoredAsFailedAndReplayedWithoutCallingStripe() throws {
         let stripe = try FakeHTTPClient(status: 402, fixture: "Stripe/api/error_card_declined.json")
         let response = try function(stripe).handle(request(#"{"orderId":"ord_1","amount":2000,"currency":"usd","paymentMethod":"pm_card_chargeDeclined"}"#), context: testContext)

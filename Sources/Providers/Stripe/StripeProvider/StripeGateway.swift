@@ -88,6 +88,8 @@ public struct StripeGateway: PaymentGateway {
         switch response.status {
         case 402: return .declined(code: code, message: message)
         case 401, 403: return .misconfigured("Stripe answered \(response.status): \(detail?.type ?? "authentication_error")")
+        // Another request with the same Idempotency-Key is still running at Stripe: not a refusal.
+        case 409: return .unavailable("Stripe is still handling a request with this Idempotency-Key")
         case 429, 500...599: return .unavailable("Stripe answered \(response.status)")
         case 400...499: return .rejected(code: code, message: message)
         default: return .unavailable("Stripe answered \(response.status)")
