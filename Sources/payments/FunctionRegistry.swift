@@ -1,10 +1,12 @@
 import PaymentsCore
+import PayPalProvider
 import StripeProvider
 
 /// Every function this build contains, in the order routes are matched.
 enum FunctionRegistry {
     static let all: [FunctionDefinition] = [
         StripeFunctions.payment, StripeFunctions.webhook,
+        PayPalFunctions.payment, PayPalFunctions.webhook,
     ]
 
     static func named(_ name: String) -> FunctionDefinition? { all.first { $0.name == name } }
