@@ -68,6 +68,6 @@ let package = Package(
             "PaymentsCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "AdaptersTests", dependencies: ["PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime", "FunctionSupport", "TestHTTPServer"]),
-        .testTarget(name: "ProvidersTests", dependencies: ["StripeProvider", "PayPalProvider", "PaymentsSQLite", "FunctionSupport", "TestHTTPServer"]),
+        .testTarget(name: "ProvidersTests", dependencies: ["StripeProvider", "PayPalProvider", "PaymentsSQLite", "FunctionSupport", "TestHTTPServer", cryptoExtras, x509]),
     ]
 )

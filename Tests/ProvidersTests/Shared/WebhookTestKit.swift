@@ -34,4 +34,5 @@ extension WebhookTestKit {
 /// Every provider's kit: the catalogue's rows.
 let allWebhookKits: [any WebhookTestKit] = [
     StripeWebhookKit(),
+    PayPalWebhookKit(),
 ]
