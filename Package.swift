@@ -4,6 +4,9 @@ import PackageDescription
 // Function binaries depend only on PaymentsCore, the adapters and their provider library:
 // no Foundation (FoundationEssentials only), no SwiftNIO, so they start in milliseconds.
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let cryptoExtras: Target.Dependency = .product(name: "_CryptoExtras", package: "swift-crypto")
+let x509: Target.Dependency = .product(name: "X509", package: "swift-certificates")
+let asn1: Target.Dependency = .product(name: "SwiftASN1", package: "swift-asn1")
 
 let package = Package(
     name: "payments",
@@ -11,8 +14,11 @@ let package = Package(
     products: [
         .library(name: "PaymentsCore", targets: ["PaymentsCore"]),
         .library(name: "StripeProvider", targets: ["StripeProvider"]),
+        .library(name: "PayPalProvider", targets: ["PayPalProvider"]),
         .executable(name: "stripe-payment", targets: ["stripe-payment"]),
         .executable(name: "stripe-webhook", targets: ["stripe-webhook"]),
+        .executable(name: "paypal-payment", targets: ["paypal-payment"]),
+        .executable(name: "paypal-webhook", targets: ["paypal-webhook"]),
         .library(name: "BraintreeProvider", targets: ["BraintreeProvider"]),
         .executable(name: "braintree-payment", targets: ["braintree-payment"]),
         .executable(name: "braintree-webhook", targets: ["braintree-webhook"]),
@@ -22,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         // C libraries of the system, reached through module maps.
@@ -44,6 +52,11 @@ let package = Package(
         .executableTarget(name: "stripe-payment", dependencies: ["StripeProvider", "FunctionSupport"], path: "Sources/Providers/Stripe/Functions/Payment"),
         .executableTarget(name: "stripe-webhook", dependencies: ["StripeProvider", "FunctionSupport"], path: "Sources/Providers/Stripe/Functions/Webhook"),
 
+        // PayPal.
+        .target(name: "PayPalProvider", dependencies: ["PaymentsCore", crypto, cryptoExtras, x509, asn1], path: "Sources/Providers/PayPal/PayPalProvider"),
+        .executableTarget(name: "paypal-payment", dependencies: ["PayPalProvider", "FunctionSupport"], path: "Sources/Providers/PayPal/Functions/Payment"),
+        .executableTarget(name: "paypal-webhook", dependencies: ["PayPalProvider", "FunctionSupport"], path: "Sources/Providers/PayPal/Functions/Webhook"),
+
         // Braintree.
         .target(name: "BraintreeProvider", dependencies: ["PaymentsCore", crypto], path: "Sources/Providers/Braintree/BraintreeProvider"),
         .executableTarget(name: "braintree-payment", dependencies: ["BraintreeProvider", "FunctionSupport"], path: "Sources/Providers/Braintree/Functions/Payment"),
@@ -51,7 +64,7 @@ let package = Package(
 
         // Command-line tool: local runtime, replay, inspection.
         .executableTarget(name: "payments", dependencies: [
-            "FunctionSupport", "StripeProvider", "BraintreeProvider",
+            "FunctionSupport", "StripeProvider", "PayPalProvider", "BraintreeProvider",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -65,6 +78,6 @@ let package = Package(
             "PaymentsCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "AdaptersTests", dependencies: ["PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime", "FunctionSupport", "TestHTTPServer"]),
-        .testTarget(name: "ProvidersTests", dependencies: ["StripeProvider", "BraintreeProvider", "PaymentsSQLite", "FunctionSupport", "TestHTTPServer"]),
+        .testTarget(name: "ProvidersTests", dependencies: ["StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsSQLite", "FunctionSupport", "TestHTTPServer", cryptoExtras, x509]),
     ]
 )

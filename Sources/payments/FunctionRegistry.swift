@@ -1,4 +1,5 @@
 import PaymentsCore
+import PayPalProvider
 import StripeProvider
 import BraintreeProvider
 
@@ -6,6 +7,7 @@ import BraintreeProvider
 enum FunctionRegistry {
     static let all: [FunctionDefinition] = [
         StripeFunctions.payment, StripeFunctions.webhook,
+        PayPalFunctions.payment, PayPalFunctions.webhook,
         BraintreeFunctions.payment, BraintreeFunctions.webhook,
     ]
 

@@ -51,11 +51,15 @@ public enum WebhookError: Error, Equatable, Sendable {
     case unverified(String)
     /// Verified (or unverifiable because unparseable) but not a notification we can read.
     case malformed(String)
+    /// Handling needs the provider (its signing certificate, its verification API, a follow-up call)
+    /// and it could not be reached or refused our credentials: 503, so the provider delivers again later.
+    case unavailable(String)
 
     public var problem: Problem {
         switch self {
         case .unverified(let detail): Problem(status: 400, slug: "invalid-signature", title: "Webhook not verified", detail: detail)
         case .malformed(let detail): Problem(status: 400, slug: "malformed-notification", title: "Malformed notification", detail: detail)
+        case .unavailable(let detail): Problem(status: 503, slug: "provider-unavailable", title: "Provider unavailable", detail: detail)
         }
     }
 }

@@ -34,5 +34,6 @@ extension WebhookTestKit {
 /// Every provider's kit: the catalogue's rows.
 let allWebhookKits: [any WebhookTestKit] = [
     StripeWebhookKit(),
+    PayPalWebhookKit(),
     BraintreeWebhookKit(),
 ]

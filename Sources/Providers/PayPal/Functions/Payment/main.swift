@@ -1,0 +1,4 @@
+import FunctionSupport
+import PayPalProvider
+
+FunctionMain.run(PayPalFunctions.payment)
