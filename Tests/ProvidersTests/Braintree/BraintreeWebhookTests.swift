@@ -10,30 +10,10 @@ import PaymentsSQLite
     typealias Kit = BraintreeWebhookKit
     let kit = BraintreeWebhookKit()
 
+    /// The shared harness over Braintree's kit, optionally with another authenticator (other keys).
     struct Harness {
-        let store: SQLitePaymentStore
-        let function: WebhookFunction
-        let payment: Payment
-
-        init(authenticator: BraintreeWebhookAuthenticator = Kit.authenticator()) throws {
-            let kit = BraintreeWebhookKit()
-            store = try makeTemporaryStore()
-            function = WebhookFunction(authenticator: authenticator, store: store, clock: FixedClock(kit.signedAt))
-            payment = try kit.seedPayment(in: store)
-        }
-
-        func send(_ request: APIGatewayV2Request) throws -> APIGatewayV2Response { try function.handle(request, context: testContext) }
-        var stored: Payment { get throws { try #require(try store.payment(id: payment.id)) } }
-        var outbox: [PaymentEvent] { get throws { try store.unpublishedEvents(limit: 1000) } }
-
-        /// A 400 problem of `slug`, and nothing stored.
-        func expectRefused(_ request: APIGatewayV2Request, slug: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-            let before = try stored
-            let response = try send(request)
-            #expect(response.statusCode == 400, sourceLocation: sourceLocation)
-            #expect(response.json["type"] as? String == "/problems/\(slug)", sourceLocation: sourceLocation)
-            #expect(try stored == before, sourceLocation: sourceLocation)
-            #expect(try outbox.isEmpty, sourceLocation: sourceLocation)
+        static func make(authenticator: BraintreeWebhookAuthenticator? = nil) throws -> WebhookHarness {
+            try WebhookHarness(BraintreeWebhookKit(), authenticator: authenticator)
         }
     }
 
@@ -78,7 +58,7 @@ import PaymentsSQLite
     }
 
     @Test func checkIsAcknowledgedAndChangesNothing() throws {
-        let harness = try Harness()
+        let harness = try Harness.make()
         let before = try harness.stored
         #expect(try harness.send(try Fixtures.event("Braintree/webhooks/07-check.json")).statusCode == 200)
         #expect(try harness.stored == before)
@@ -86,7 +66,7 @@ import PaymentsSQLite
     }
 
     @Test func settlementDeclinedFailsThePaymentAndLaterSettledWins() throws {
-        let harness = try Harness()
+        let harness = try Harness.make()
         #expect(try harness.send(try Fixtures.event("Braintree/webhooks/02-transaction_settlement_declined.json")).statusCode == 200)
         #expect(try harness.stored.status == .failed)
         #expect(try harness.send(try Fixtures.event("Braintree/webhooks/01-transaction_settled.json")).statusCode == 200)
@@ -95,7 +75,7 @@ import PaymentsSQLite
     }
 
     @Test func disputeWonAfterOpenedEndsWon() throws {
-        let harness = try Harness()
+        let harness = try Harness.make()
         for file in ["06-dispute_won.json", "04-dispute_opened.json", "01-transaction_settled.json"] {
             #expect(try harness.send(try Fixtures.event("Braintree/webhooks/\(file)")).statusCode == 200)
         }
@@ -126,7 +106,7 @@ import PaymentsSQLite
     }
 
     @Test func notificationInAnotherCurrencyIsAcknowledgedButNotApplied() throws {
-        let harness = try Harness()
+        let harness = try Harness.make()
         let xml = try Kit.manifestXML("01-transaction_settled.json").replacingOccurrences(of: "<currency-iso-code>USD", with: "<currency-iso-code>EUR")
         #expect(try harness.send(Kit.signed(xml: xml)).statusCode == 200)
         #expect(try harness.stored.status == .pending)
@@ -136,7 +116,7 @@ import PaymentsSQLite
     // MARK: Signature
 
     @Test func severalSignaturePairsAreAcceptedWhenOursIsNotFirst() throws {
-        let harness = try Harness()
+        let harness = try Harness.make()
         let form = Kit.form(of: try kit.successDelivery())
         let ours = try #require(form["bt_signature"])
         let other = BraintreeSignature.signature(payload: form["bt_payload"]!, publicKey: "old_public_key", privateKey: "old_private_key")
@@ -149,7 +129,7 @@ import PaymentsSQLite
         let form = Kit.form(of: try kit.successDelivery())
         let forged = Kit.publicKey + "|" + String(repeating: "0", count: 40)
         let body = FormURLEncoding.encode([("bt_signature", "\(forged)&\(form["bt_signature"]!)"), ("bt_payload", form["bt_payload"]!)])
-        try Harness().expectRefused(Kit.delivery(body: body), slug: "invalid-signature")
+        try Harness.make().expectRefused(Kit.delivery(body: body), slug: "invalid-signature")
     }
 
     @Test func payloadSignedWithATrailingNewlineIsAccepted() throws {
@@ -157,7 +137,7 @@ import PaymentsSQLite
         let payload = Kit.payload(xml: try Kit.manifestXML("01-transaction_settled.json"))
         let stripped = String(payload.dropLast())
         let signature = BraintreeSignature.signature(payload: payload, publicKey: Kit.publicKey, privateKey: Kit.privateKey)
-        let harness = try Harness()
+        let harness = try Harness.make()
         #expect(try harness.send(Kit.delivery(body: FormURLEncoding.encode([("bt_signature", signature), ("bt_payload", stripped)]))).statusCode == 200)
         #expect(try harness.stored.status == .succeeded)
     }
@@ -166,29 +146,29 @@ import PaymentsSQLite
         let form = Kit.form(of: try kit.successDelivery())
         var payload = Array(form["bt_payload"]!)
         payload[100] = payload[100] == "A" ? "B" : "A"
-        try Harness().expectRefused(Kit.delivery(body: FormURLEncoding.encode([("bt_signature", form["bt_signature"]!), ("bt_payload", String(payload))])),
+        try Harness.make().expectRefused(Kit.delivery(body: FormURLEncoding.encode([("bt_signature", form["bt_signature"]!), ("bt_payload", String(payload))])),
                                     slug: "invalid-signature")
     }
 
     @Test func signatureForAnotherPublicKeyOnlyIsRefused() throws {
         // Correct HMAC (our private key) but labelled with someone else's public key: no pair for us.
         let request = try Kit.signed(xml: Kit.manifestXML("01-transaction_settled.json"), publicKey: "someone_else")
-        try Harness().expectRefused(request, slug: "invalid-signature")
+        try Harness.make().expectRefused(request, slug: "invalid-signature")
     }
 
     @Test func wrongPrivateKeyIsRefused() throws {
-        try Harness().expectRefused(try kit.wrongKeyDelivery(), slug: "invalid-signature")
+        try Harness.make().expectRefused(try kit.wrongKeyDelivery(), slug: "invalid-signature")
     }
 
     @Test func functionConfiguredWithAnotherKeyRefusesTheFixtures() throws {
-        try Harness(authenticator: Kit.authenticator(privateKey: "rotated_private_key")).expectRefused(try kit.successDelivery(), slug: "invalid-signature")
+        try Harness.make(authenticator: Kit.authenticator(privateKey: "rotated_private_key")).expectRefused(try kit.successDelivery(), slug: "invalid-signature")
     }
 
     @Test(arguments: ["bt_signature", "bt_payload"])
     func missingFieldIsRefused(field: String) throws {
         let form = Kit.form(of: try kit.successDelivery())
         let body = FormURLEncoding.encode([(field, form[field]!)])
-        try Harness().expectRefused(Kit.delivery(body: body), slug: "invalid-signature")
+        try Harness.make().expectRefused(Kit.delivery(body: body), slug: "invalid-signature")
     }
 
     @Test(arguments: [
@@ -199,7 +179,7 @@ import PaymentsSQLite
         "{\"bt_signature\":\"x\",\"bt_payload\":\"y\"}",  // JSON, not a form
     ])
     func malformedFormIsRefused(body: String) throws {
-        try Harness().expectRefused(Kit.delivery(body: body), slug: "invalid-signature")
+        try Harness.make().expectRefused(Kit.delivery(body: body), slug: "invalid-signature")
     }
 
     @Test func payloadWithAPlusDecodedAsSpaceIsRefused() throws {
@@ -207,7 +187,7 @@ import PaymentsSQLite
         let form = Kit.form(of: try kit.successDelivery())
         let raw = "bt_signature=\(FormURLEncoding.escape(form["bt_signature"]!))&bt_payload=\(form["bt_payload"]!.replacingOccurrences(of: "\n", with: "%0A"))"
         #expect(form["bt_payload"]!.contains("+"))
-        try Harness().expectRefused(Kit.delivery(body: raw), slug: "invalid-signature")
+        try Harness.make().expectRefused(Kit.delivery(body: raw), slug: "invalid-signature")
     }
 
     // MARK: Hostile XML, correctly signed: malformed, nothing stored
@@ -240,7 +220,7 @@ import PaymentsSQLite
     @Test(arguments: hostileDocuments.indices)
     func hostileXMLIsRefusedAsMalformed(index: Int) throws {
         let xml = Self.hostileDocuments[index]
-        let harness = try Harness()
+        let harness = try Harness.make()
         var function = harness.function
         function.maximumBodyBytes = 4 << 20  // let the oversize document reach the XML reader
         let before = try harness.stored

@@ -5,35 +5,7 @@ import PaymentsSQLite
 
 /// The bad-input and ordering catalogue shared by every provider: same cases, one row per provider.
 @Suite struct WebhookCatalogueTests {
-    struct Harness {
-        let store: SQLitePaymentStore
-        let function: WebhookFunction
-        let payment: Payment
-
-        init(_ kit: any WebhookTestKit) throws {
-            store = try makeTemporaryStore()
-            function = try kit.makeFunction(store: store, clock: FixedClock(kit.signedAt))
-            payment = try kit.seedPayment(in: store)
-        }
-
-        func send(_ request: APIGatewayV2Request) throws -> APIGatewayV2Response {
-            try function.handle(request, context: testContext)
-        }
-
-        var stored: Payment { get throws { try #require(try store.payment(id: payment.id)) } }
-        var outbox: [PaymentEvent] { get throws { try store.unpublishedEvents(limit: 1000) } }
-
-        /// Refused: a 400 problem, and the payment and outbox exactly as before.
-        func expectRefused(_ request: APIGatewayV2Request, slug: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-            let before = try stored
-            let response = try send(request)
-            #expect(response.statusCode == 400, sourceLocation: sourceLocation)
-            #expect(response.headers?["content-type"] == "application/problem+json", sourceLocation: sourceLocation)
-            #expect(response.json["type"] as? String == "/problems/\(slug)", sourceLocation: sourceLocation)
-            #expect(try stored == before, sourceLocation: sourceLocation)
-            #expect(try outbox.isEmpty, sourceLocation: sourceLocation)
-        }
-    }
+    typealias Harness = WebhookHarness
 
     @Test(arguments: allWebhookKits)
     func verifiedSuccessMovesThePaymentAndAnnouncesItOnce(kit: any WebhookTestKit) throws {
