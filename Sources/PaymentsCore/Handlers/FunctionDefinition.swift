@@ -2,7 +2,7 @@
 /// Each provider library exports two; the executables and the `payments` CLI build from these.
 public struct FunctionDefinition: Sendable {
     public var name: String
-    /// Routes as API Gateway route keys: "POST /payments/stripe", "GET /payments/{id}".
+    /// Routes as API Gateway route keys: "POST /payments/{provider}", "GET /payments/{id}".
     public var routes: [String]
     public var makeHandler: @Sendable (FunctionDependencies) throws -> any RequestHandler
 

@@ -24,7 +24,7 @@ public struct WebhookDelivery: Sendable {
 
 /// A verified notification, in provider-neutral terms.
 public struct ProviderNotification: Sendable, Equatable {
-    /// The provider's id for this notification (Stripe `evt_…`), for logs.
+    /// The provider's id for this notification (an event id), for logs.
     public var id: String
     /// The provider's event type, for logs.
     public var type: String

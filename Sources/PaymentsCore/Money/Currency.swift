@@ -5,7 +5,7 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
     /// Digits after the decimal point: the amount 1234 in a currency with exponent 2 is 12.34.
     public let exponent: Int
 
-    /// Accepts the code in any case ("usd", as Stripe writes it, or "USD"); nil for codes ISO 4217 does not list.
+    /// Accepts the code in any case ("usd", as some providers write it, or "USD"); nil for codes ISO 4217 does not list.
     public init?(code: String) {
         let upper = code.uppercased()
         guard upper.utf8.count == 3, let exponent = Currency.exponents[upper] else { return nil }

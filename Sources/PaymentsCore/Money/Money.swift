@@ -3,7 +3,7 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
     public let minorUnits: Int
     public let currency: Currency
 
-    /// The largest amount accepted: providers cap single charges well below this (Stripe at 99,999,999 minor units).
+    /// The largest amount accepted: providers cap single charges well below this.
     public static let maximumMinorUnits = 99_999_999_999
 
     public init(minorUnits: Int, currency: Currency) {
@@ -23,7 +23,7 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
         self.init(minorUnits: units, currency: currency)
     }
 
-    /// The amount as the decimal string PayPal and Braintree expect: 1234 USD → "12.34", 500 JPY → "500".
+    /// The amount as the decimal string some provider APIs expect: 1234 USD → "12.34", 500 JPY → "500".
     public var decimalString: String {
         let exponent = currency.exponent
         let digits = String(minorUnits.magnitude)

@@ -8,7 +8,7 @@ import Foundation
 public struct Payment: Hashable, Sendable {
     public var id: String
     public var orderID: String
-    /// Lower-case provider name, as in the routes: "stripe", "paypal", "braintree".
+    /// Lower-case provider name, as in the routes: `/payments/{provider}`.
     public var provider: String
     /// The provider's id for the charge (PaymentIntent, Order, Transaction); nil until the provider answered.
     public var providerReference: String?
@@ -16,7 +16,7 @@ public struct Payment: Hashable, Sendable {
     public var state: PaymentState
     public var customerEmail: String?
     public var description: String?
-    /// What the shop's front end needs to finish the payment (Stripe client secret, PayPal approve link).
+    /// What the shop's front end needs to finish the payment (a client secret, an approval link).
     public var checkout: Checkout
     /// Why the provider refused the payment when it was created, if it did.
     public var failure: Failure?

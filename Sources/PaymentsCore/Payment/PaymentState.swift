@@ -6,7 +6,7 @@
 /// non-negotiable of DESIGN.md. Each component only grows, so a status never moves back.
 public struct PaymentState: Hashable, Sendable, Codable {
     /// How far the charge itself got. Ordered so that a later provider outcome outranks an earlier one:
-    /// a failed attempt can still be followed by a success (Stripe leaves the intent open), a cancel
+    /// a failed attempt can still be followed by a success (a provider may leave the charge open for a retry), a cancel
     /// ends an attempt that failed, and money actually taken outranks everything.
     public enum Progress: Int, Comparable, Sendable, CaseIterable {
         case pending = 0

@@ -1,6 +1,6 @@
-/// application/x-www-form-urlencoded, as Stripe's API takes it and Braintree's webhooks send it.
+/// application/x-www-form-urlencoded, as some provider APIs take it and some webhooks send it.
 public enum FormURLEncoding {
-    /// Encodes pairs in order; keys like `metadata[payment_id]` are kept literally (Stripe's nesting).
+    /// Encodes pairs in order; keys like `metadata[payment_id]` are kept literally (bracketed nesting, as form APIs use it).
     public static func encode(_ pairs: [(String, String)]) -> String {
         pairs.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
     }
