@@ -1,6 +1,6 @@
 /// A provider's side of taking a payment: the one call that creates the charge at the provider.
 public protocol PaymentGateway: Sendable {
-    /// Lower-case name used in routes and records: "stripe", "paypal", "braintree".
+    /// Lower-case name used in routes and records: the `{provider}` of `/payments/{provider}`.
     var provider: String { get }
 
     /// Provider-specific requirements, checked before anything is stored (a nonce, a supported currency).

@@ -9,7 +9,7 @@ import Crypto
 public struct PaymentRequest: Sendable, Equatable {
     public var orderID: String
     public var amount: Money
-    /// A provider token (Stripe PaymentMethod id, Braintree nonce). Never card data.
+    /// A provider token (a payment method id, a nonce). Never card data.
     public var paymentMethod: String?
     public var customerEmail: String?
     public var description: String?

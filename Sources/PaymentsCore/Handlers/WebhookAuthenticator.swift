@@ -28,7 +28,7 @@ public struct ProviderNotification: Sendable, Equatable {
     public var id: String
     /// The provider's event type, for logs.
     public var type: String
-    /// Our payment id when the provider echoes it back (Stripe metadata, PayPal custom_id).
+    /// Our payment id when the provider echoes it back (in metadata or a custom field).
     public var paymentID: String?
     /// The provider's id of the charge, as stored in `Payment.providerReference`.
     public var providerReference: String?
