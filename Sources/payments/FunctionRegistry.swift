@@ -13,9 +13,10 @@ enum FunctionRegistry {
 
     static func named(_ name: String) -> FunctionDefinition? { all.first { $0.name == name } }
 
-    /// The function API Gateway would route this request to, by method and path.
-    static func route(method: String, path: String) -> FunctionDefinition? {
-        all.first { definition in definition.routes.contains { routeMatches($0, method: method, path: path) } }
+    /// The functions that serve this request's route, in registry order. `GET /payments/{id}` is served
+    /// by every payment function, so a deployment routes it to any one of them.
+    static func candidates(method: String, path: String) -> [FunctionDefinition] {
+        all.filter { definition in definition.routes.contains { routeMatches($0, method: method, path: path) } }
     }
 
     static func routeMatches(_ route: String, method: String, path: String) -> Bool {

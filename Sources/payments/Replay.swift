@@ -38,9 +38,12 @@ struct Replay: ParsableCommand {
         guard let request = try? JSONDecoder().decode(APIGatewayV2Request.self, from: data) else {
             return ReplayOutcome(file: file, function: nil, status: nil, error: "not an API Gateway HTTP API (2.0) event")
         }
-        guard let definition = FunctionRegistry.route(method: request.method, path: request.rawPath) else {
+        let candidates = FunctionRegistry.candidates(method: request.method, path: request.rawPath)
+        guard !candidates.isEmpty else {
             return ReplayOutcome(file: file, function: nil, status: nil, error: "no function serves \(request.method) \(request.rawPath)")
         }
+        // A shared route goes to the first of its functions that is configured here.
+        let definition = candidates.first { (try? functions.runtime(for: $0)) != nil } ?? candidates[0]
         do {
             let response = try functions.invoke(definition, event: Array(data))
             let decoded = try JSONDecoder().decode(APIGatewayV2Response.self, from: Data(response))
