@@ -2,7 +2,8 @@
 # The test command (README): installs what it needs, then runs every test.
 #   1. the Swift unit and integration tests (XCTest and Swift Testing);
 #   2. the command-line end-to-end test: payments invoke/replay/show/events against the fake
-#      Stripe API, on webhooks freshly signed by Stripe's own SDK;
+#      Stripe, PayPal and Braintree APIs, on webhooks freshly signed (Stripe's and Braintree's own
+#      SDKs, a fresh PayPal test CA);
 #   3. the deployable binary checks: static release build, no Foundation/ICU, glibc <= 2.34.
 set -euo pipefail
 cd "$(dirname "$0")/.."

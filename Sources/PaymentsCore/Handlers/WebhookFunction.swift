@@ -47,30 +47,50 @@ public struct WebhookFunction: RequestHandler {
         if notifications.isEmpty {
             context.logger.info("webhook ignored: event type not handled", ["provider": provider])
         }
-        for notification in notifications {
-            try apply(notification, at: now, logger: context.logger)
+        // One delivery may carry several notifications about one payment (an approval and the capture
+        // it led to): they are one change, joined first, so one transition with one event.
+        for (payment, group) in try paymentsConcerned(by: notifications, logger: context.logger) {
+            try apply(group, to: payment, at: now, logger: context.logger)
         }
         return .json(200, ["received": true])
     }
 
-    func apply(_ notification: ProviderNotification, at now: Date, logger: Logger) throws {
-        var fields = ["provider": authenticator.provider, "notificationId": notification.id, "type": notification.type]
-        for _ in 0..<5 {
-            guard let current = try find(notification) else {
+    /// The stored payments the notifications are about, each with its notifications, in order of first mention.
+    /// Notifications about payments we do not know, or in another currency, are logged and dropped.
+    func paymentsConcerned(by notifications: [ProviderNotification], logger: Logger) throws -> [(Payment, [ProviderNotification])] {
+        var groups: [(Payment, [ProviderNotification])] = []
+        for notification in notifications {
+            let fields = ["provider": authenticator.provider, "notificationId": notification.id, "type": notification.type]
+            guard let payment = try find(notification) else {
                 logger.info("webhook for a payment this service does not know: acknowledged, nothing changed", fields)
-                return
+                continue
             }
-            fields["paymentId"] = current.id
-            if let currency = notification.currency, currency.uppercased() != current.amount.currency.code {
-                logger.warning("webhook currency differs from the payment's: acknowledged, nothing changed", fields)
-                return
+            if let currency = notification.currency, currency.uppercased() != payment.amount.currency.code {
+                logger.warning("webhook currency differs from the payment's: acknowledged, nothing changed", fields.merging(["paymentId": payment.id]) { $1 })
+                continue
             }
+            if let index = groups.firstIndex(where: { $0.0.id == payment.id }) {
+                groups[index].1.append(notification)
+            } else {
+                groups.append((payment, [notification]))
+            }
+        }
+        return groups
+    }
+
+    func apply(_ notifications: [ProviderNotification], to payment: Payment, at now: Date, logger: Logger) throws {
+        var fields = ["provider": authenticator.provider, "paymentId": payment.id,
+                      "notificationId": notifications.map(\.id).joined(separator: ","),
+                      "type": notifications.map(\.type).joined(separator: ",")]
+        let joined = notifications.reduce(PaymentState()) { $0.joined(with: $1.fact.impliedState) }
+        var current = payment
+        for _ in 0..<5 {
             var next = current
             var events: [PaymentEvent] = []
-            if next.providerReference == nil, let reference = notification.providerReference {
+            if next.providerReference == nil, let reference = notifications.lazy.compactMap(\.providerReference).first {
                 next.providerReference = reference
             }
-            if let change = next.applying(notification.fact, at: now) {
+            if let change = next.applying(state: joined, at: now) {
                 next = change.payment
                 events = [change.event]
             } else if next != current {
@@ -85,8 +105,10 @@ public struct WebhookFunction: RequestHandler {
                 logger.info("payment updated", fields)
                 return
             }
+            guard let reloaded = try store.payment(id: payment.id) else { throw StoreError("payment \(payment.id) vanished") }
+            current = reloaded
         }
-        throw StoreError("payment for notification \(notification.id) kept changing; giving up so the provider retries")
+        throw StoreError("payment \(payment.id) kept changing; giving up so the provider retries")
     }
 
     func find(_ notification: ProviderNotification) throws -> Payment? {

@@ -408,7 +408,8 @@ import Testing
         let harness = try CaptureHarness(fake: try PayPalFixtures.fakeCapturingPayPal())
         #expect(try harness.approve().statusCode == 200)
         #expect(try harness.stored.status == .succeeded)
-        #expect(try harness.store.unpublishedEvents(limit: 10).map(\.detailType) == ["PaymentProcessing", "PaymentSucceeded"])
+        // The approval and the capture it led to are one change: one transition, one event.
+        #expect(try harness.store.unpublishedEvents(limit: 10).map(\.detailType) == ["PaymentSucceeded"])
         let call = try #require(harness.captureCalls.first)
         #expect(call.method == "POST")
         #expect(call.url == "https://api-m.paypal.test/v2/checkout/orders/5O190127TN364715T/capture")
@@ -418,7 +419,7 @@ import Testing
         // A repeated approval finds the payment captured and calls PayPal no more.
         #expect(try harness.approve().statusCode == 200)
         #expect(harness.captureCalls.count == 1)
-        #expect(try harness.store.unpublishedEvents(limit: 10).count == 2)
+        #expect(try harness.store.unpublishedEvents(limit: 10).count == 1)
     }
 
     @Test func captureOutageAnswers503AndStoresNothing() throws {
