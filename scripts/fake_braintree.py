@@ -38,9 +38,12 @@ import secrets
 import sys
 import threading
 import xml.etree.ElementTree as ET
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fakeserver  # noqa: E402
 
 LOCK = threading.Lock()
 STATE = {"merchant_account_calls": 0, "sale_calls": 0, "transactions_created": 0, "search_calls": 0,
@@ -324,18 +327,7 @@ def main():
     a = p.parse_args()
     CONFIG.update(merchant_id=a.merchant_id, public_key=a.public_key, private_key=a.private_key,
                   currency=a.currency.upper())
-    server = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
-    port = server.server_address[1]
-    if a.port_file:
-        with open(a.port_file + ".tmp", "w") as f:
-            f.write("%d\n" % port)
-        os.replace(a.port_file + ".tmp", a.port_file)
-    sys.stderr.write("fake_braintree listening on http://127.0.0.1:%d\n" % port)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-
+    fakeserver.serve(Handler, a.port, a.port_file, "fake_braintree")
 
 if __name__ == "__main__":
     main()

@@ -41,8 +41,11 @@ import re
 import secrets
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fakeserver  # noqa: E402
 
 LOCK = threading.Lock()
 SERIAL = threading.Lock()  # held while a call with a PayPal-Request-Id runs
@@ -353,19 +356,8 @@ def main():
     if (a.client_id is None) != (a.client_secret is None):
         p.error("--client-id and --client-secret go together")
     CONFIG.update(client_id=a.client_id, client_secret=a.client_secret, capture_status=a.capture_status)
-    server = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
-    port = server.server_address[1]
-    CONFIG["base"] = "http://127.0.0.1:%d" % port
-    if a.port_file:
-        with open(a.port_file + ".tmp", "w") as f:
-            f.write("%d\n" % port)
-        os.replace(a.port_file + ".tmp", a.port_file)
-    sys.stderr.write("fake_paypal listening on http://127.0.0.1:%d\n" % port)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-
+    fakeserver.serve(Handler, a.port, a.port_file, "fake_paypal",
+                     on_bound=lambda port: CONFIG.update(base="http://127.0.0.1:%d" % port))
 
 if __name__ == "__main__":
     main()

@@ -35,8 +35,11 @@ import secrets
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fakeserver  # noqa: E402
 
 API_VERSION = "2024-06-20"
 LOCK = threading.Lock()
@@ -271,18 +274,7 @@ def main():
     p.add_argument("--fail-first", type=int, default=0, help="answer 500 to the first N creates")
     a = p.parse_args()
     FAIL_FIRST[0] = a.fail_first
-    server = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
-    port = server.server_address[1]
-    if a.port_file:
-        with open(a.port_file + ".tmp", "w") as f:
-            f.write("%d\n" % port)
-        os.replace(a.port_file + ".tmp", a.port_file)
-    sys.stderr.write("fake_stripe listening on http://127.0.0.1:%d\n" % port)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-
+    fakeserver.serve(Handler, a.port, a.port_file, "fake_stripe")
 
 if __name__ == "__main__":
     main()
