@@ -69,15 +69,16 @@ let package = Package(
         ]),
 
         // Benchmarks (release build): bench/run.sh drives it.
-        .executableTarget(name: "payments-bench", dependencies: ["FunctionSupport", "StripeProvider", "TestHTTPServer"], path: "bench/Sources"),
+        .executableTarget(name: "payments-bench", dependencies: ["FunctionSupport", "StripeProvider", "TestSupport"], path: "bench/Sources"),
 
-        // A tiny blocking HTTP/1.1 server on loopback: the in-test Lambda Runtime API and provider fakes.
-        .target(name: "TestHTTPServer", path: "Tests/Support/TestHTTPServer"),
+        // Test support: a tiny blocking HTTP/1.1 server on loopback (the in-test Lambda Runtime API,
+        // provider fakes), and a seeded random number generator.
+        .target(name: "TestSupport", path: "Tests/Support"),
 
         .testTarget(name: "PaymentsCoreTests", dependencies: [
-            "PaymentsCore", .product(name: "PropertyBased", package: "swift-property-based"),
+            "PaymentsCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "AdaptersTests", dependencies: ["PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime", "FunctionSupport", "TestHTTPServer"]),
-        .testTarget(name: "ProvidersTests", dependencies: ["StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsSQLite", "FunctionSupport", "TestHTTPServer", cryptoExtras, x509]),
+        .testTarget(name: "AdaptersTests", dependencies: ["PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime", "FunctionSupport", "TestSupport"]),
+        .testTarget(name: "ProvidersTests", dependencies: ["StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsSQLite", "FunctionSupport", "TestSupport", cryptoExtras, x509]),
     ]
 )

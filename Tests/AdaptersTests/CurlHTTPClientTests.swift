@@ -3,7 +3,7 @@ import Synchronization
 import XCTest
 import PaymentsCore
 import PaymentsHTTP
-import TestHTTPServer
+import TestSupport
 
 final class CurlHTTPClientTests: XCTestCase {
     func testSendsMethodHeadersAndBodyAndReadsTheAnswer() throws {

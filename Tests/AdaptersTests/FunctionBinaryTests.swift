@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import TestHTTPServer
+import TestSupport
 
 /// Every function executable, as Lambda runs it: started with AWS_LAMBDA_RUNTIME_API pointing at an
 /// in-test Runtime API, it serves an invocation through the runtime loop and posts the answer.

@@ -4,7 +4,7 @@ import XCTest
 import PaymentsCore
 import PaymentsHTTP
 import LambdaRuntime
-import TestHTTPServer
+import TestSupport
 
 final class LambdaRuntimeLoopTests: XCTestCase {
     func testServesEachInvocationAndKeepsServingAfterAHandlerThrows() throws {

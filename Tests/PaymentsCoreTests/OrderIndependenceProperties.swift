@@ -2,6 +2,7 @@ import Foundation
 import PropertyBased
 import Testing
 import PaymentsCore
+import TestSupport
 
 /// DESIGN.md's non-negotiable, as properties: the same set of notifications, in any order and any
 /// number of times, leaves the payment in the same state, with one event per stored transition.
@@ -43,7 +44,7 @@ import PaymentsCore
     @Test func anyOrderAndAnyRepeatsGiveTheSameFinalState() async {
         await propertyCheck(count: 500, input: Gen.int(in: Self.codes).array(of: 0...12), Gen.int(in: 0...Int.max)) { codes, seed in
             let facts = codes.map(Self.fact)
-            var generator = SplitMix(seed: UInt64(truncatingIfNeeded: seed))
+            var generator = SeededGenerator(seed: UInt64(truncatingIfNeeded: seed))
             var replayed = facts + facts.filter { _ in Bool.random(using: &generator) }
             replayed.shuffle(using: &generator)
             let (inOrder, _) = Self.deliver(facts)
@@ -76,17 +77,5 @@ import PaymentsCore
             #expect(a.joined(with: b).joined(with: c) == a.joined(with: b.joined(with: c)))
             #expect(a.joined(with: a) == a)
         }
-    }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -5,7 +5,7 @@ import PaymentsCore
 import PaymentsHTTP
 import PaymentsSQLite
 import StripeProvider
-import TestHTTPServer
+import TestSupport
 
 /// The measured scenarios. Each returns one number; `main.swift` prints and compares them.
 enum Benchmarks {

@@ -3,7 +3,7 @@ import Synchronization
 import Testing
 import PaymentsCore
 import PaymentsHTTP
-import TestHTTPServer
+import TestSupport
 @testable import BraintreeProvider
 
 /// One sale through the real libcurl client against a local fake of Braintree's gateway.

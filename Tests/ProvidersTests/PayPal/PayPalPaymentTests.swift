@@ -4,7 +4,7 @@ import PaymentsCore
 import PaymentsHTTP
 import PaymentsSQLite
 @testable import PayPalProvider
-import TestHTTPServer
+import TestSupport
 import Testing
 
 @Suite struct PayPalPaymentTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import PaymentsCore
 import PaymentsSQLite
+import TestSupport
 
 /// The bad-input and ordering catalogue shared by every provider: same cases, one row per provider.
 @Suite struct WebhookCatalogueTests {
@@ -128,18 +129,5 @@ import PaymentsSQLite
             finals.insert(record)
         }
         #expect(finals.count == 1)
-    }
-}
-
-/// SplitMix64: reproducible shuffles.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
