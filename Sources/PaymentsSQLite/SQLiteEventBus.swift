@@ -7,7 +7,7 @@ public struct SQLiteEventBus: EventPublisher {
 
     public init(database: SQLiteDatabase) throws {
         self.database = database
-        try database.withConnection { try $0.execute(SQLiteSchema.statements) }
+        try database.withConnection { try SQLiteSchema.prepare($0) }
     }
 
     public func publish(_ events: [PaymentEvent]) throws {

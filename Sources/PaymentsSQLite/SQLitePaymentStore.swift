@@ -11,7 +11,7 @@ public struct SQLitePaymentStore: PaymentStore, OutboxStore {
 
     public init(database: SQLiteDatabase) throws {
         self.database = database
-        try database.withConnection { try $0.execute(SQLiteSchema.statements) }
+        try database.withConnection { try SQLiteSchema.prepare($0) }
     }
 
     public init(path: String) throws {

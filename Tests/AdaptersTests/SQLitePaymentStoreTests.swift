@@ -135,3 +135,23 @@ final class RecordingPublisher: EventPublisher, @unchecked Sendable {
     var batches: [[PaymentEvent]] = []
     func publish(_ events: [PaymentEvent]) throws { batches.append(events) }
 }
+
+final class SQLiteSchemaTests: XCTestCase {
+    func testAStoreOfAnotherSchemaVersionIsRefusedClearly() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("schema-\(UUID().uuidString).sqlite").path
+        let store = try SQLitePaymentStore(path: path)
+        XCTAssertEqual(try store.database.withConnection { try $0.query("PRAGMA user_version") }.first?.first, "1")
+        XCTAssertNoThrow(try SQLitePaymentStore(path: path), "reopening the same schema is fine")
+        try store.database.withConnection { try $0.execute("PRAGMA user_version = 7") }
+        XCTAssertThrowsError(try SQLitePaymentStore(path: path)) { error in
+            XCTAssertTrue(String(describing: error).contains("schema version 7"), "\(error)")
+        }
+    }
+
+    func testAStoreWithTablesButNoVersionIsRefused() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("legacy-\(UUID().uuidString).sqlite").path
+        let database = try SQLiteDatabase(path: path)
+        try database.withConnection { try $0.execute("CREATE TABLE payments (id TEXT PRIMARY KEY, record TEXT)") }
+        XCTAssertThrowsError(try SQLitePaymentStore(database: database))
+    }
+}
