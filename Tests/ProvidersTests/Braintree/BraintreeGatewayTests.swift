@@ -5,38 +5,24 @@ import PaymentsCore
 import PaymentsSQLite
 @testable import BraintreeProvider
 
-/// A fake Braintree API: answers by URL suffix and records every request.
-final class BraintreeFakeAPI: HTTPClient, Sendable {
-    private let recorded = Mutex<[HTTPRequest]>([])
-    private let answer: @Sendable (HTTPRequest) throws -> HTTPResponse
+/// The fake Braintree API: the shared fake, with Braintree's fixtures.
+typealias BraintreeFakeAPI = FakeHTTPClient
 
-    init(answer: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse) { self.answer = answer }
-
+extension FakeHTTPClient {
     /// Merchant accounts from the fixture (default USD) and `sale` for transactions.
-    convenience init(sale: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse) {
-        self.init { request in
+    static func withMerchantAccounts(sale: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse) -> FakeHTTPClient {
+        FakeHTTPClient { request in
             if request.url.hasSuffix("/merchant_accounts/?page=1") { return try BraintreeFakeAPI.fixture(200, "merchant_accounts.xml") }
             return try sale(request)
         }
     }
 
-    var requests: [HTTPRequest] { recorded.withLock { $0 } }
-    func requests(endingWith suffix: String) -> [HTTPRequest] { requests.filter { $0.url.hasSuffix(suffix) } }
-
-    func send(_ request: HTTPRequest) throws -> HTTPResponse {
-        recorded.withLock { $0.append(request) }
-        return try answer(request)
-    }
-
+    /// A Braintree API answer from `Tests/Fixtures/Braintree/api`.
     static func fixture(_ status: Int, _ name: String, replacing: [(String, String)] = []) throws -> HTTPResponse {
         var text = String(decoding: try Fixtures.data("Braintree/api/\(name)"), as: UTF8.self)
         for (old, new) in replacing { text = text.replacingOccurrences(of: old, with: new) }
         return HTTPResponse(status: status, headers: ["content-type": "application/xml; charset=utf-8"], body: Array(text.utf8))
     }
-}
-
-func btHeader(_ request: HTTPRequest, _ name: String) -> String? {
-    request.headers.first { $0.name.lowercased() == name.lowercased() }?.value
 }
 
 @Suite struct BraintreeGatewayTests {
@@ -73,10 +59,10 @@ func btHeader(_ request: HTTPRequest, _ name: String) -> String? {
         #expect(api.requests.count == 1)
         #expect(sent.method == "POST")
         #expect(sent.url == "https://api.sandbox.braintreegateway.com/merchants/fixture_merchant/transactions")
-        #expect(btHeader(sent, "Authorization") == "Basic " + Data("pub_key:priv_key".utf8).base64EncodedString())
-        #expect(btHeader(sent, "Content-Type") == "application/xml")
-        #expect(btHeader(sent, "Accept") == "application/xml")
-        #expect(btHeader(sent, "X-ApiVersion") == "6")
+        #expect(sent.header("Authorization") == "Basic " + Data("pub_key:priv_key".utf8).base64EncodedString())
+        #expect(sent.header("Content-Type") == "application/xml")
+        #expect(sent.header("Accept") == "application/xml")
+        #expect(sent.header("X-ApiVersion") == "6")
         #expect(sent.isIdempotent == false)
 
         let body = String(decoding: sent.body, as: UTF8.self)
@@ -213,7 +199,7 @@ func btHeader(_ request: HTTPRequest, _ name: String) -> String? {
         let fetchXML = try SafeXML.parse(fetch.body)
         #expect(fetchXML.element(at: "ids")?.children("item").map(\.trimmedText) == ["bt_txn_fixture1"])
         #expect(fetchXML.element(at: "ids")?.attributes["type"] == "array")
-        #expect(btHeader(fetch, "X-ApiVersion") == "6")
+        #expect(fetch.header("X-ApiVersion") == "6")
     }
 
     @Test func resumedAttemptWithNothingFoundCreatesOnce() throws {
@@ -244,7 +230,7 @@ func btHeader(_ request: HTTPRequest, _ name: String) -> String? {
     // MARK: Validation
 
     @Test func merchantAccountCurrencyIsReadOnceAndEnforced() throws {
-        let api = BraintreeFakeAPI(sale: { _ in HTTPResponse(status: 500) })
+        let api = BraintreeFakeAPI.withMerchantAccounts(sale: { _ in HTTPResponse(status: 500) })
         let gateway = Self.gateway(api)
         try gateway.validate(Self.request(for: Self.payment()))
         #expect(throws: Problem.self) { try gateway.validate(Self.request(for: Self.payment(currency: "EUR"))) }
@@ -258,7 +244,7 @@ func btHeader(_ request: HTTPRequest, _ name: String) -> String? {
     }
 
     @Test func missingNonceIsRefusedWithoutCallingBraintree() throws {
-        let api = BraintreeFakeAPI(sale: { _ in HTTPResponse(status: 500) })
+        let api = BraintreeFakeAPI.withMerchantAccounts(sale: { _ in HTTPResponse(status: 500) })
         #expect(throws: Problem.unprocessable("missing-payment-method", "'paymentMethod' is required for Braintree: the paymentMethodNonce from Braintree's client SDK (Drop-in or Hosted Fields).")) {
             try Self.gateway(api).validate(Self.request(for: Self.payment(), nonce: nil))
         }
@@ -275,7 +261,7 @@ func btHeader(_ request: HTTPRequest, _ name: String) -> String? {
 
     @Test func paymentWithoutNonceIs422AndStoresNothing() throws {
         let store = try makeTemporaryStore()
-        let api = BraintreeFakeAPI(sale: { _ in try BraintreeFakeAPI.fixture(201, "transaction_sale.xml") })
+        let api = BraintreeFakeAPI.withMerchantAccounts(sale: { _ in try BraintreeFakeAPI.fixture(201, "transaction_sale.xml") })
         let function = PaymentFunction(gateway: Self.gateway(api), store: store, clock: FixedClock(Date(timeIntervalSince1970: 1_764_000_000)))
         let response = try function.handle(Self.post(#"{"orderId":"ord_1","amount":2000,"currency":"USD"}"#), context: testContext)
         #expect(response.statusCode == 422)
@@ -286,7 +272,7 @@ func btHeader(_ request: HTTPRequest, _ name: String) -> String? {
 
     @Test func paymentInAnotherCurrencyThanTheMerchantAccountIs422AndStoresNothing() throws {
         let store = try makeTemporaryStore()
-        let api = BraintreeFakeAPI(sale: { _ in try BraintreeFakeAPI.fixture(201, "transaction_sale.xml") })
+        let api = BraintreeFakeAPI.withMerchantAccounts(sale: { _ in try BraintreeFakeAPI.fixture(201, "transaction_sale.xml") })
         let function = PaymentFunction(gateway: Self.gateway(api), store: store, clock: FixedClock(Date(timeIntervalSince1970: 1_764_000_000)))
         let response = try function.handle(Self.post(Self.orderBody.replacingOccurrences(of: "USD", with: "EUR")), context: testContext)
         #expect(response.statusCode == 422)
@@ -331,7 +317,7 @@ func btHeader(_ request: HTTPRequest, _ name: String) -> String? {
 
     @Test func declinedSaleIs402AndRecordedAsFailed() throws {
         let store = try makeTemporaryStore()
-        let api = BraintreeFakeAPI(sale: { _ in try BraintreeFakeAPI.fixture(422, "transaction_declined.xml") })
+        let api = BraintreeFakeAPI.withMerchantAccounts(sale: { _ in try BraintreeFakeAPI.fixture(422, "transaction_declined.xml") })
         let function = PaymentFunction(gateway: Self.gateway(api), store: store, clock: FixedClock(Date(timeIntervalSince1970: 1_764_000_000)))
         let body = #"{"orderId":"ord_fixture0004","amount":200000,"currency":"USD","paymentMethod":"fake-processor-declined-visa-nonce"}"#
         let response = try function.handle(Self.post(body), context: testContext)

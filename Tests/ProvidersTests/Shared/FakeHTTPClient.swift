@@ -7,16 +7,22 @@ final class FakeHTTPClient: HTTPClient, Sendable {
     private let recorded = Mutex<[HTTPRequest]>([])
     private let answer: @Sendable (HTTPRequest, Int) throws -> HTTPResponse
 
-    init(answer: @escaping @Sendable (HTTPRequest, Int) throws -> HTTPResponse) {
+    /// Answers each request; `call` counts from 1.
+    init(answerByCall answer: @escaping @Sendable (_ request: HTTPRequest, _ call: Int) throws -> HTTPResponse) {
         self.answer = answer
+    }
+
+    convenience init(answer: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse) {
+        self.init(answerByCall: { request, _ in try answer(request) })
     }
 
     convenience init(status: Int, fixture: String) throws {
         let body = Array(try Fixtures.data(fixture))
-        self.init { _, _ in HTTPResponse(status: status, headers: ["content-type": "application/json"], body: body) }
+        self.init { _ in HTTPResponse(status: status, headers: ["content-type": "application/json"], body: body) }
     }
 
     var requests: [HTTPRequest] { recorded.withLock { $0 } }
+    func requests(endingWith suffix: String) -> [HTTPRequest] { requests.filter { $0.url.hasSuffix(suffix) } }
 
     func send(_ request: HTTPRequest) throws -> HTTPResponse {
         let count = recorded.withLock { $0.append(request); return $0.count }

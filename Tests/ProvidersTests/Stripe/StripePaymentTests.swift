@@ -74,9 +74,9 @@ final class StripePaymentTests: XCTestCase {
 
     func testStripeUnavailableIs502AndTheSameKeyRetriesWithStripesIdempotency() throws {
         let body = Array(try Fixtures.data("Stripe/api/payment_intent_created.json"))
-        let stripe = FakeHTTPClient { _, call in
+        let stripe = FakeHTTPClient(answerByCall: { _, call in
             call == 1 ? HTTPResponse(status: 503) : HTTPResponse(status: 200, body: body)
-        }
+        })
         let first = try function(stripe).handle(request(), context: testContext)
         XCTAssertEqual(first.statusCode, 502)
         XCTAssertEqual(first.json["type"] as? String, "/problems/provider-unavailable")
@@ -116,7 +116,7 @@ final class StripePaymentTests: XCTestCase {
     }
 
     func testStripeStillHandlingTheSameKeyIsNotAFailure() throws {
-        let stripe = FakeHTTPClient { _, _ in
+        let stripe = FakeHTTPClient { _ in
             HTTPResponse(status: 409, body: Array(#"{"error":{"type":"idempotency_error","code":"idempotency_key_in_use","message":"in use"}}"#.utf8))
         }
         let response = try function(stripe).handle(request(), context: testContext)
@@ -159,7 +159,7 @@ final class StripePaymentTests: XCTestCase {
     }
 
     func testATransportFailureIs502() throws {
-        let stripe = FakeHTTPClient { _, _ in throw HTTPTransportError("connection refused") }
+        let stripe = FakeHTTPClient { _ in throw HTTPTransportError("connection refused") }
         let response = try function(stripe).handle(request(), context: testContext)
         XCTAssertEqual(response.statusCode, 502)
     }
@@ -241,7 +241,7 @@ final class StripePaymentTests: XCTestCase {
     func testAWebhookBeforeTheAnswerIsStoredIsNotLost() throws {
         let webhook = try StripeWebhookKit().makeFunction(store: store, clock: FixedClock(Date(timeIntervalSince1970: 1_764_000_000)))
         let store = self.store!
-        let stripe = FakeHTTPClient { request, _ in
+        let stripe = FakeHTTPClient { request in
             // Stripe sends payment_intent.succeeded for this payment while our create call is still in flight.
             let paymentID = request.form["metadata[payment_id]"]!
             let body = #"{"id":"evt_early","type":"payment_intent.succeeded","data":{"object":{"id":"pi_early","object":"payment_intent","metadata":{"payment_id":"\#(paymentID)"}}}}"#
