@@ -57,8 +57,8 @@ import Testing
         let call = try #require(harness.tokenCalls.first)
         #expect(call.method == "POST")
         #expect(call.url == "\(Self.apiBase)/v1/oauth2/token")
-        #expect(PayPalFakeHTTP.header(call, "Authorization") == "Basic " + Data("client-id:s3cret".utf8).base64EncodedString())
-        #expect(PayPalFakeHTTP.header(call, "Content-Type") == "application/x-www-form-urlencoded")
+        #expect(call.header("Authorization") == "Basic " + Data("client-id:s3cret".utf8).base64EncodedString())
+        #expect(call.header("Content-Type") == "application/x-www-form-urlencoded")
         #expect(String(decoding: call.body, as: UTF8.self) == "grant_type=client_credentials")
 
         // expires_in is 32400 s; the token is refreshed 120 s before that.
@@ -117,9 +117,9 @@ import Testing
         #expect(call.method == "POST")
         #expect(call.url == "\(Self.apiBase)/v2/checkout/orders")
         #expect(call.isIdempotent)
-        #expect(PayPalFakeHTTP.header(call, "Authorization") == "Bearer \(Self.token)")
-        #expect(PayPalFakeHTTP.header(call, "PayPal-Request-Id") == "idem-key-42")
-        #expect(PayPalFakeHTTP.header(call, "Content-Type") == "application/json")
+        #expect(call.header("Authorization") == "Bearer \(Self.token)")
+        #expect(call.header("PayPal-Request-Id") == "idem-key-42")
+        #expect(call.header("Content-Type") == "application/json")
         let body = try #require(try JSONSerialization.jsonObject(with: Data(call.body)) as? [String: Any])
         #expect(body["intent"] as? String == "CAPTURE")
         let units = try #require(body["purchase_units"] as? [[String: Any]])
@@ -220,7 +220,7 @@ import Testing
         let second = try harness.post(key: "retry-key")
         #expect(second.statusCode == 201)
         #expect(second.json["paymentId"] as? String == first.json["paymentId"] as? String)
-        #expect(harness.orderCalls.map { PayPalFakeHTTP.header($0, "PayPal-Request-Id") } == ["retry-key", "retry-key"])
+        #expect(harness.orderCalls.map { $0.header("PayPal-Request-Id") } == ["retry-key", "retry-key"])
     }
 
     @Test func transportErrorIsUnavailable() throws {

@@ -62,10 +62,6 @@ final class PayPalFakeHTTP: HTTPClient, @unchecked Sendable {
         let path = rest.firstIndex(of: "/").map { String(rest[$0...]) } ?? "/"
         return String(path.prefix { $0 != "?" })
     }
-
-    static func header(_ request: HTTPRequest, _ name: String) -> String? {
-        request.headers.first { $0.name.lowercased() == name.lowercased() }?.value
-    }
 }
 
 /// The PayPal fixtures made by scripts/paypal_webhooks.py, and the keys to make more.
