@@ -113,10 +113,7 @@ public struct PaymentFunction: RequestHandler {
                           detail: "An earlier request with this Idempotency-Key is still waiting for \(gateway.provider); retry in \(wait) s with the same key.",
                           paymentId: stored.id)
         }
-        var claimed = stored
-        claimed.attemptStartedAt = now
-        claimed.updatedAt = now
-        claimed.version = stored.version + 1
+        let claimed = stored.revised(at: now) { $0.attemptStartedAt = now }
         guard try store.update(claimed, expectedVersion: stored.version, events: []) else {
             throw Problem(status: 409, slug: "payment-in-progress", title: "Payment in progress",
                           detail: "Another request with this Idempotency-Key is being handled; retry shortly with the same key.",
@@ -128,32 +125,26 @@ public struct PaymentFunction: RequestHandler {
     /// Ends an attempt that got no answer, so that the shop's retry with the same key may call again at once.
     /// Best effort: if a webhook changed the payment meanwhile, the lease simply runs out.
     func releaseAttempt(_ payment: Payment) throws {
-        var released = payment
-        released.attemptStartedAt = nil
-        released.updatedAt = clock.now()
-        released.version = payment.version + 1
+        let released = payment.revised(at: clock.now()) { $0.attemptStartedAt = nil }
         _ = try store.update(released, expectedVersion: payment.version, events: [])
     }
 
     /// Stores the provider's answer with the PaymentPending event (or the status the provider reported).
     /// A webhook may have moved the payment meanwhile, so the answer is joined to whatever is stored.
     func record(_ answer: GatewayPayment, for payment: Payment) throws -> Payment {
-        var current = payment
-        for _ in 0..<5 {
-            var next = current
-            next.providerReference = next.providerReference ?? answer.reference
-            next.checkout = answer.checkout
-            next.attemptStartedAt = nil
-            next.updatedAt = clock.now()
-            next.version = current.version + 1
+        let stored = try store.update(payment) { current in
             let previous = Self.announcedStatus(of: current)
-            next.state = current.state.joined(with: PaymentState(progress: answer.progress))
+            let next = current.revised(at: clock.now()) {
+                $0.providerReference = $0.providerReference ?? answer.reference
+                $0.checkout = answer.checkout
+                $0.attemptStartedAt = nil
+                $0.state = current.state.joined(with: PaymentState(progress: answer.progress))
+            }
             let events = previous == nil || next.status != previous ? [PaymentEvent(transition: next, from: previous, at: next.updatedAt)] : []
-            if try store.update(next, expectedVersion: current.version, events: events) { return next }
-            guard let reloaded = try store.payment(id: payment.id) else { throw StoreError("payment \(payment.id) vanished") }
-            current = reloaded
+            return (next, events)
         }
-        throw StoreError("payment \(payment.id) kept changing while its creation was recorded")
+        guard let stored else { throw StoreError("payment \(payment.id): the provider's answer was not stored") }
+        return stored
     }
 
     func handleFailure(_ error: GatewayError, payment: Payment, context: InvocationContext) throws -> APIGatewayV2Response {
@@ -174,12 +165,11 @@ public struct PaymentFunction: RequestHandler {
                            detail: "\(gateway.provider) refused this service's credentials or configuration; an operator must fix it. Retry with the same Idempotency-Key afterwards.",
                            paymentId: payment.id).response
         }
-        var failed = payment
-        failed.failure = failure
-        failed.attemptStartedAt = nil
-        failed.updatedAt = clock.now()
-        failed.version = payment.version + 1
-        failed.state = payment.state.joined(with: PaymentState(progress: .failed))
+        let failed = payment.revised(at: clock.now()) {
+            $0.failure = failure
+            $0.attemptStartedAt = nil
+            $0.state = payment.state.joined(with: PaymentState(progress: .failed))
+        }
         let event = PaymentEvent(transition: failed, from: Self.announcedStatus(of: payment), at: failed.updatedAt)
         if try !store.update(failed, expectedVersion: payment.version, events: [event]) {
             context.logger.warning("payment changed while its failure was recorded", ["paymentId": payment.id])

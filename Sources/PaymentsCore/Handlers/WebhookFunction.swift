@@ -83,32 +83,20 @@ public struct WebhookFunction: RequestHandler {
                       "notificationId": notifications.map(\.id).joined(separator: ","),
                       "type": notifications.map(\.type).joined(separator: ",")]
         let joined = notifications.reduce(PaymentState()) { $0.joined(with: $1.fact.impliedState) }
-        var current = payment
-        for _ in 0..<5 {
+        let reference = notifications.lazy.compactMap(\.providerReference).first
+        let stored = try store.update(payment) { current in
             var next = current
-            var events: [PaymentEvent] = []
-            if next.providerReference == nil, let reference = notifications.lazy.compactMap(\.providerReference).first {
-                next.providerReference = reference
-            }
-            if let change = next.applying(state: joined, at: now) {
-                next = change.payment
-                events = [change.event]
-            } else if next != current {
-                next.version = current.version + 1
-                next.updatedAt = now
-            } else {
-                logger.info("webhook changes nothing (duplicate or late): acknowledged", fields)
-                return
-            }
-            if try store.update(next, expectedVersion: current.version, events: events) {
-                fields["status"] = next.status.rawValue
-                logger.info("payment updated", fields)
-                return
-            }
-            guard let reloaded = try store.payment(id: payment.id) else { throw StoreError("payment \(payment.id) vanished") }
-            current = reloaded
+            if next.providerReference == nil { next.providerReference = reference }
+            if let change = next.applying(state: joined, at: now) { return (change.payment, [change.event]) }
+            guard next != current else { return nil }
+            return (current.revised(at: now) { $0.providerReference = reference }, [])
         }
-        throw StoreError("payment \(payment.id) kept changing; giving up so the provider retries")
+        if let stored {
+            fields["status"] = stored.status.rawValue
+            logger.info("payment updated", fields)
+        } else {
+            logger.info("webhook changes nothing (duplicate or late): acknowledged", fields)
+        }
     }
 
     func find(_ notification: ProviderNotification) throws -> Payment? {

@@ -84,10 +84,16 @@ extension Payment {
     public func applying(state newState: PaymentState, at time: Date) -> (payment: Payment, event: PaymentEvent)? {
         let joined = state.joined(with: newState)
         guard joined != state else { return nil }
+        let next = revised(at: time) { $0.state = joined }
+        return (next, PaymentEvent(transition: next, from: status, at: time))
+    }
+
+    /// This payment as its next stored version: `edit` applied, the version and update time moved on.
+    public func revised(at time: Date, _ edit: (inout Payment) -> Void) -> Payment {
         var next = self
-        next.state = joined
+        edit(&next)
         next.updatedAt = time
         next.version = version + 1
-        return (next, PaymentEvent(transition: next, from: status, at: time))
+        return next
     }
 }

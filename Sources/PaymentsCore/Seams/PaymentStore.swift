@@ -15,6 +15,27 @@ public protocol PaymentStore: Sendable {
     func update(_ payment: Payment, expectedVersion: Int, events: [PaymentEvent]) throws -> Bool
 }
 
+extension PaymentStore {
+    /// Stores a change made to the latest version of `payment`, optimistically: when another writer
+    /// stored a newer version first, the payment is read again and `change` made anew, at most
+    /// `attempts` times, after which the error reaches the caller (and a provider retries).
+    /// `change` returns nil when there is nothing to write. Returns what was stored, or nil.
+    @discardableResult
+    public func update(
+        _ payment: Payment, attempts: Int = 5,
+        change: (Payment) throws -> (payment: Payment, events: [PaymentEvent])?
+    ) throws -> Payment? {
+        var current = payment
+        for _ in 0..<attempts {
+            guard let next = try change(current) else { return nil }
+            if try update(next.payment, expectedVersion: current.version, events: next.events) { return next.payment }
+            guard let reloaded = try self.payment(id: payment.id) else { throw StoreError("payment \(payment.id) vanished") }
+            current = reloaded
+        }
+        throw StoreError("payment \(payment.id) kept changing; giving up so that the caller retries")
+    }
+}
+
 public enum CreateResult: Sendable, Equatable {
     case created(Payment)
     case existing(Payment, requestFingerprint: String)
