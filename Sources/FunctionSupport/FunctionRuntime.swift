@@ -46,19 +46,10 @@ public struct FunctionRuntime: Sendable {
     /// One invocation from raw event bytes to raw response bytes. An event that is not an
     /// API Gateway request is an error of the invocation, not an HTTP answer.
     public func invoke(event: [UInt8], context: InvocationContext) throws -> [UInt8] {
-        let request: APIGatewayV2Request
-        do {
-            request = try JSONDecoder().decode(APIGatewayV2Request.self, from: Data(event))
-        } catch {
-            throw InvalidEventError(description: "the event is not an API Gateway HTTP API (payload 2.0) request: \(error)")
-        }
+        let request = try APIGatewayV2Request(event: event)
         let response = try handler.handle(request, context: context)
         return Array(try JSON.encoder.encode(response))
     }
-}
-
-public struct InvalidEventError: Error, CustomStringConvertible, Sendable {
-    public let description: String
 }
 
 /// Logs as JSON lines on standard error, where Lambda and CloudWatch pick them up.

@@ -35,8 +35,11 @@ struct Replay: ParsableCommand {
         guard let data = FileManager.default.contents(atPath: file) else {
             return ReplayOutcome(file: file, function: nil, status: nil, error: "cannot read the file")
         }
-        guard let request = try? JSONDecoder().decode(APIGatewayV2Request.self, from: data) else {
-            return ReplayOutcome(file: file, function: nil, status: nil, error: "not an API Gateway HTTP API (2.0) event")
+        let request: APIGatewayV2Request
+        do {
+            request = try APIGatewayV2Request(event: Array(data))
+        } catch {
+            return ReplayOutcome(file: file, function: nil, status: nil, error: error.description)
         }
         let candidates = FunctionRegistry.candidates(method: request.method, path: request.rawPath)
         guard !candidates.isEmpty else {

@@ -57,6 +57,14 @@ public struct APIGatewayV2Request: Codable, Sendable {
         return headers.first { $0.key.lowercased() == wanted }?.value
     }
 
+    /// True when the body is certainly larger than `limit` bytes once decoded: checked on the text
+    /// as it arrived, so that an oversized body is refused before any decoding or parsing.
+    public func bodyExceeds(_ limit: Int) -> Bool {
+        guard let body else { return false }
+        let length = body.utf8.count
+        return isBase64Encoded == true ? length > (limit + 2) / 3 * 4 : length > limit
+    }
+
     /// The body exactly as the sender sent it, base64-decoded when API Gateway encoded it.
     /// Signatures are checked over these bytes. Nil when the base64 is invalid.
     public func rawBody() -> [UInt8]? {

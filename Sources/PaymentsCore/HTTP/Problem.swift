@@ -28,4 +28,13 @@ public struct Problem: Error, Codable, Sendable, Equatable {
     public static func unprocessable(_ slug: String, _ detail: String) -> Problem {
         Problem(status: 422, slug: slug, title: "Unprocessable request", detail: detail)
     }
+
+    public static func bodyTooLarge(limit: Int, what: String) -> Problem {
+        Problem(status: 413, slug: "body-too-large", title: "Payload too large", detail: "\(what) are limited to \(limit) bytes.")
+    }
+
+    /// Names where the card data is, never the data itself.
+    public static func cardDataRefused(in field: String) -> Problem {
+        unprocessable("card-data-refused", "\(field.prefix(1).uppercased() + field.dropFirst()) holds card data (a card number or a card field). Only provider tokens are accepted: collect cards with the provider's client SDK and send its token as 'paymentMethod'.")
+    }
 }

@@ -23,6 +23,11 @@ public struct PaymentFunction: RequestHandler {
     }
 
     public func handle(_ request: APIGatewayV2Request, context: InvocationContext) throws -> APIGatewayV2Response {
+        guard !request.bodyExceeds(PaymentRequest.maximumBodyBytes) else {
+            let problem = Problem.bodyTooLarge(limit: PaymentRequest.maximumBodyBytes, what: "Request bodies on /payments")
+            context.logger.warning("payment refused", ["problem": problem.type, "status": String(problem.status)])
+            return problem.response
+        }
         let segments = request.rawPath.split(separator: "/", omittingEmptySubsequences: true)
         guard segments.count == 2, segments[0] == "payments" else {
             return Problem(status: 404, slug: "not-found", title: "Not found", detail: "No route for \(request.rawPath).").response
@@ -62,6 +67,8 @@ public struct PaymentFunction: RequestHandler {
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7e).contains($0) }) else {
             throw Problem.badRequest("invalid-idempotency-key", "The Idempotency-Key header must be 1 to 255 visible ASCII characters.")
         }
+        // The key is stored with the payment: it must not be a card number either.
+        guard !CardData.containsCardNumber(key) else { throw Problem.cardDataRefused(in: "the Idempotency-Key header") }
         guard let body = request.rawBody() else { throw Problem.badRequest("invalid-base64", "The body is marked base64 but is not valid base64.") }
         let paymentRequest = try PaymentRequest.parse(body)
         try gateway.validate(paymentRequest)

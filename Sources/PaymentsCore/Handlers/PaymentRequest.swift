@@ -31,49 +31,60 @@ public struct PaymentRequest: Sendable, Equatable {
 }
 
 extension PaymentRequest {
-    /// Field names that would carry raw card data: refused outright, whatever their value.
-    static let cardFields: Set<String> = ["card", "cardnumber", "card_number", "number", "pan", "cvc", "cvv", "cvv2", "exp_month", "exp_year", "expiry"]
+    /// The largest body a payment request may have. The fields it takes fit in about 6 KB even
+    /// fully escaped; 16 KiB leaves room for unknown fields while refusing floods before parsing.
+    public static let maximumBodyBytes = 16 * 1024
 
-    /// Parses and validates a request body; every refusal names the field and the rule.
+    /// Parses and validates a request body; every refusal names the field and the rule, and never
+    /// echoes a value that could be card data.
     public static func parse(_ body: [UInt8]) throws(Problem) -> PaymentRequest {
         guard !body.isEmpty else { throw .badRequest("missing-body", "The request has no body; send a JSON object.") }
-        let object: [String: JSONValue]
+        guard body.count <= maximumBodyBytes else { throw .bodyTooLarge(limit: maximumBodyBytes, what: "Payment requests") }
+        let document: JSONValue
         do {
-            guard case .object(let parsed) = try JSONDecoder().decode(JSONValue.self, from: Data(body)) else {
-                throw Problem.badRequest("invalid-json", "The body must be a JSON object.")
-            }
-            object = parsed
-        } catch let problem as Problem {
-            throw problem
+            document = try JSONValue(parsing: body)
         } catch {
-            throw .badRequest("invalid-json", "The body is not valid JSON.")
+            throw .badRequest("malformed-json", "The body is not valid JSON: \(error.description). Send one JSON object, each key once.")
         }
-        if let field = object.keys.first(where: { cardFields.contains($0.lowercased()) }) {
-            throw .unprocessable("card-data-not-accepted", "Field '\(field)' looks like card data. Only provider tokens are accepted; collect cards with the provider's client SDK.")
+        guard case .object(let object) = document else {
+            throw .badRequest("malformed-json", "The body must be a JSON object.")
+        }
+        // Before any other check, so that no later message can echo a card number.
+        if let field = CardData.location(in: document) {
+            throw .cardDataRefused(in: field)
         }
 
         let orderID = try requiredString(object, "orderId", maxLength: 200)
-        guard case .number(let amountText)? = object["amount"] else {
-            throw .unprocessable("invalid-amount", "'amount' is required: a positive integer number of minor units (2000 is 20.00 USD).")
-        }
-        guard let minorUnits = Int(amountText), minorUnits > 0, minorUnits <= Money.maximumMinorUnits else {
-            throw .unprocessable("invalid-amount", "'amount' must be a positive integer number of minor units no larger than \(Money.maximumMinorUnits), not \(amountText).")
-        }
         let currencyCode = try requiredString(object, "currency", maxLength: 3)
         guard let currency = Currency(code: currencyCode) else {
             throw .unprocessable("invalid-currency", "'currency' must be an ISO 4217 code such as USD, EUR or JPY, not '\(currencyCode)'.")
         }
+        let amount = try Self.amount(object["amount"], currency: currency)
         let paymentMethod = try optionalString(object, "paymentMethod", maxLength: 4096)
-        if let paymentMethod, looksLikeCardNumber(paymentMethod) {
-            throw .unprocessable("card-data-not-accepted", "'paymentMethod' looks like a card number. Send the provider's token for the card instead.")
-        }
         let email = try optionalString(object, "customerEmail", maxLength: 254)
         if let email, !email.contains("@") {
             throw .unprocessable("invalid-email", "'customerEmail' must be an email address.")
         }
         let description = try optionalString(object, "description", maxLength: 1000)
-        return PaymentRequest(orderID: orderID, amount: Money(minorUnits: minorUnits, currency: currency),
+        return PaymentRequest(orderID: orderID, amount: amount,
                               paymentMethod: paymentMethod, customerEmail: email, description: description)
+    }
+
+    /// An integer literal of minor units, as written: `2000.0`, `2e3` or `"2000"` are refused rather
+    /// than guessed at, since a client that sends them has its units wrong somewhere.
+    static func amount(_ value: JSONValue?, currency: Currency) throws(Problem) -> Money {
+        let rule = "a positive integer number of minor units (2000 is 20.00 USD), written without fraction or exponent"
+        guard case .number(let text)? = value else {
+            throw .unprocessable("invalid-amount", "'amount' is required: \(rule).")
+        }
+        guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            throw .unprocessable("invalid-amount", "'amount' must be \(rule).")
+        }
+        let limit = currency.maximumMinorUnits
+        guard let minorUnits = Int(text), minorUnits > 0, minorUnits <= limit else {
+            throw .unprocessable("invalid-amount", "'amount' must be between 1 and \(limit) minor units of \(currency.code).")
+        }
+        return Money(minorUnits: minorUnits, currency: currency)
     }
 
     private static func requiredString(_ object: [String: JSONValue], _ key: String, maxLength: Int) throws(Problem) -> String {
@@ -95,18 +106,5 @@ extension PaymentRequest {
             return text
         default: throw .unprocessable("invalid-field", "'\(key)' must be a string.")
         }
-    }
-
-    /// 12 to 19 digits (spaces and dashes aside) passing the Luhn check: a card number, not a token.
-    static func looksLikeCardNumber(_ text: String) -> Bool {
-        let digits = text.filter { $0 != " " && $0 != "-" }
-        guard (12...19).contains(digits.count), digits.allSatisfy(\.isASCIIDigit) else { return false }
-        var sum = 0
-        for (offset, character) in digits.reversed().enumerated() {
-            var digit = Int(String(character))!
-            if offset % 2 == 1 { digit *= 2; if digit > 9 { digit -= 9 } }
-            sum += digit
-        }
-        return sum % 10 == 0
     }
 }

@@ -15,6 +15,17 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { code }
 
+    /// The largest amount a payment request may ask for, in minor units: ten million units of the
+    /// currency (USD 10,000,000.00, EUR the same), or ten billion for currencies whose unit is worth
+    /// under about two US cents (JPY, KRW, IDR, VND...). No shop's single order comes near it; a
+    /// larger number is a client's mistake (cents sent as micros, a timestamp in the wrong field).
+    public var maximumMinorUnits: Int {
+        let majorUnits = Currency.smallUnit.contains(code) ? 10_000_000_000 : 10_000_000
+        var result = majorUnits
+        for _ in 0..<exponent { result *= 10 }
+        return result
+    }
+
     // Active ISO 4217 codes. Most have two minor digits; the exceptions are listed by exponent.
     private static let twoDigit = """
         AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BRL BSD BTN BWP BYN BZD CAD \
@@ -26,6 +37,14 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
         """
     private static let zeroDigit = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"
     private static let threeDigit = "BHD IQD JOD KWD LYD OMR TND"
+
+    // Currencies whose unit is worth under about two US cents (2025 rates, with margin): orders in
+    // them run to many more units.
+    private static let smallUnit: Set<String> = Set("""
+        AMD AOA ARS BIF CDF CLP COP CRC DJF DZD GNF HUF IDR IQD IRR ISK JPY KES KHR KMF KPW KRW KZT LAK \
+        LBP LKR MGA MMK MNT MWK NGN NPR PKR PYG RSD RWF SDG SOS SSP SYP TZS UGX UYI UZS VES VND VUV XAF \
+        XOF XPF YER ZWL
+        """.split(separator: " ").map(String.init))
 
     private static let exponents: [String: Int] = {
         var table: [String: Int] = [:]

@@ -3,9 +3,6 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
     public let minorUnits: Int
     public let currency: Currency
 
-    /// The largest amount accepted: providers cap single charges well below this.
-    public static let maximumMinorUnits = 99_999_999_999
-
     public init(minorUnits: Int, currency: Currency) {
         self.minorUnits = minorUnits
         self.currency = currency

@@ -1,36 +1,15 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
-/// Any JSON value. Numbers keep their source text, so an amount is never rounded through a Double.
-public enum JSONValue: Decodable, Equatable, Sendable {
+/// Any JSON value, as read by `JSONValue(parsing:)`. Numbers keep their source text, so an amount is
+/// never rounded through a Double and `2000.0` stays distinguishable from `2000`.
+///
+/// There is deliberately no `Decodable` conformance: a Foundation decoder hands numbers over as
+/// Double or Int and takes the first of two repeated keys, which is exactly what this type exists to avoid.
+public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     case number(String)
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int.self) {
-            self = .number(String(value))
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(String(value))
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
 
     public subscript(key: String) -> JSONValue? {
         if case .object(let object) = self { return object[key] }
@@ -47,6 +26,7 @@ public enum JSONValue: Decodable, Equatable, Sendable {
         return nil
     }
 
+    /// The number as an integer, only when its source text is an integer literal (no fraction, no exponent).
     public var int: Int? {
         if case .number(let text) = self { return Int(text) }
         return nil

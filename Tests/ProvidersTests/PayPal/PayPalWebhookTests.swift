@@ -333,7 +333,7 @@ import Testing
     }
 
     func event(type: String, resource: String) -> JSONValue {
-        try! JSONDecoder().decode(JSONValue.self, from: Data(#"{"id":"WH-T","event_type":"\#(type)","resource":\#(resource)}"#.utf8))
+        try! JSONValue(parsing: #"{"id":"WH-T","event_type":"\#(type)","resource":\#(resource)}"#)
     }
 
     @Test func refundWithoutTheCumulativeTotalUsesItsOwnAmountAsALowerBound() throws {

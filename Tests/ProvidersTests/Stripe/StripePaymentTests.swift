@@ -171,8 +171,8 @@ final class StripePaymentTests: XCTestCase {
             (request(key: String(repeating: "k", count: 256)), 400, "invalid-idempotency-key"),
             (request(key: "has space"), 400, "invalid-idempotency-key"),
             (request(""), 400, "missing-body"),
-            (request("{"), 400, "invalid-json"),
-            (request("[1,2]"), 400, "invalid-json"),
+            (request("{"), 400, "malformed-json"),
+            (request("[1,2]"), 400, "malformed-json"),
             (request(#"{"amount":2000,"currency":"usd"}"#), 422, "missing-field"),
             (request(#"{"orderId":"","amount":2000,"currency":"usd"}"#), 422, "invalid-field"),
             (request(#"{"orderId":"o","currency":"usd"}"#), 422, "invalid-amount"),
@@ -185,9 +185,9 @@ final class StripePaymentTests: XCTestCase {
             (request(#"{"orderId":"o","amount":2000,"currency":"ZZZ"}"#), 422, "invalid-currency"),
             (request(#"{"orderId":"o","amount":2000,"currency":5}"#), 422, "invalid-field"),
             (request(#"{"orderId":"o","amount":2000,"currency":"usd","customerEmail":"nope"}"#), 422, "invalid-email"),
-            (request(#"{"orderId":"o","amount":2000,"currency":"usd","cardNumber":"4242424242424242"}"#), 422, "card-data-not-accepted"),
-            (request(#"{"orderId":"o","amount":2000,"currency":"usd","cvc":"123"}"#), 422, "card-data-not-accepted"),
-            (request(#"{"orderId":"o","amount":2000,"currency":"usd","paymentMethod":"4242 4242 4242 4242"}"#), 422, "card-data-not-accepted"),
+            (request(#"{"orderId":"o","amount":2000,"currency":"usd","cardNumber":"4242424242424242"}"#), 422, "card-data-refused"),
+            (request(#"{"orderId":"o","amount":2000,"currency":"usd","cvc":"123"}"#), 422, "card-data-refused"),
+            (request(#"{"orderId":"o","amount":2000,"currency":"usd","paymentMethod":"4242 4242 4242 4242"}"#), 422, "card-data-refused"),
             (request(#"{"orderId":"o\u0000","amount":2000,"currency":"usd"}"#), 422, "invalid-field"),
         ]
         let stripe = try FakeHTTPClient(status: 200, fixture: "Stripe/api/payment_intent_created.json")

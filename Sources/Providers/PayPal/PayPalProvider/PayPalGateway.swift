@@ -166,7 +166,7 @@ public struct PayPalGateway: PaymentGateway {
             case let other: throw other
             }
         }
-        guard let order = try? JSONDecoder().decode(JSONValue.self, from: Data(response.body)),
+        guard let order = try? JSONValue(parsing: response.body),
               let capture = order.path("purchase_units")?[0]?.path("payments", "captures")?[0],
               let captureID = capture["id"]?.string
         else {

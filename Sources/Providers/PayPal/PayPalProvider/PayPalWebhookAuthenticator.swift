@@ -54,7 +54,7 @@ public struct PayPalWebhookAuthenticator: WebhookAuthenticator {
 
     public func notifications(in delivery: WebhookDelivery) throws(WebhookError) -> [ProviderNotification] {
         try verifier.verify(delivery)
-        guard let event = try? JSONDecoder().decode(JSONValue.self, from: Data(delivery.body)),
+        guard let event = try? JSONValue(parsing: delivery.body),
               let id = event["id"]?.string, let type = event["event_type"]?.string
         else {
             throw .malformed("The body is not a PayPal webhook event (id and event_type are required).")

@@ -66,7 +66,7 @@ public struct PayPalWebhookVerifier: Sendable {
     /// https://developer.paypal.com/docs/api/webhooks/v1/#verify-webhook-signature_post
     func verifyOnline(_ transmission: PayPalTransmission, body: [UInt8], tokens: PayPalAccessTokens) throws(WebhookError) {
         // webhook_event must be the event exactly as received: the raw body is spliced in, not re-encoded.
-        guard case .object? = try? JSONDecoder().decode(JSONValue.self, from: Data(body)) else {
+        guard case .object? = try? JSONValue(parsing: body) else {
             throw .malformed("The body is not a JSON object.")
         }
         let request = Self.onlineRequestBody(transmission, webhookID: webhookID, body: body)

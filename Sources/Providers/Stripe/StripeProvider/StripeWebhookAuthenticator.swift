@@ -16,11 +16,8 @@ public struct StripeWebhookAuthenticator: WebhookAuthenticator {
 
     public func notifications(in delivery: WebhookDelivery) throws(WebhookError) -> [ProviderNotification] {
         try signature.verify(header: delivery.header("Stripe-Signature"), body: delivery.body, now: delivery.receivedAt)
-        let event: StripeEvent
-        do {
-            event = try JSONDecoder().decode(StripeEvent.self, from: Data(delivery.body))
-        } catch {
-            throw .malformed("The body is not a Stripe event (id, type and data.object are required).")
+        guard let event = StripeEvent(parsing: delivery.body) else {
+            throw .malformed("The body is not a Stripe event (id, type and data.object are required, each key once).")
         }
         guard let fact = try Self.fact(of: event) else { return [] }
         let object = event.data.object
