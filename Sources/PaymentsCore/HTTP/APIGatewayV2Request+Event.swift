@@ -2,8 +2,11 @@
 /// invocation fails with this message (it is not an HTTP answer, since no HTTP client is waiting
 /// on a malformed event: a misconfigured integration or a hand-written test event is).
 public struct InvalidEventError: Error, CustomStringConvertible, Sendable, Equatable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+    /// What is wrong with it, naming the field.
+    public let reason: String
+    public init(_ reason: String) { self.reason = reason }
+
+    public var description: String { "the event is not an API Gateway HTTP API request (payload format 2.0): \(reason)" }
 }
 
 extension APIGatewayV2Request {
@@ -18,13 +21,13 @@ extension APIGatewayV2Request {
             throw InvalidEventError("the event is not valid JSON: \(error.description)")
         }
         guard case .object(let event) = document else {
-            throw InvalidEventError("the event must be a JSON object (an API Gateway HTTP API request, payload format 2.0)")
+            throw InvalidEventError("the event must be a JSON object")
         }
         var reader = EventReader(object: event, path: "")
         let version = try reader.string("version")
         guard version == "2.0" else {
             let shown = version.map { "'\($0.prefix(8))'" } ?? "missing"
-            throw InvalidEventError("the event's version is \(shown): only API Gateway HTTP API payload format 2.0 is served (set the integration's payload format version to 2.0)")
+            throw InvalidEventError("the event's version is \(shown) (set the integration's payload format version to 2.0)")
         }
         let context = try reader.object("requestContext", required: true)!
         let http = try context.object("http", required: true)!

@@ -1,0 +1,43 @@
+import Testing
+import PaymentsCore
+
+/// Card numbers are found wherever they hide; ordinary ids, phone numbers and dates are not mistaken for them.
+@Suite struct CardDataTests {
+    @Test(arguments: [
+        "4242424242424242", "4242 4242 4242 4242", "4242-4242-4242-4242", "4242.4242.4242.4242", "pay with 4242424242424242 exp 12/30",
+        "ref:5555555555554444;", "378282246310005", "3782 822463 10005", "30569309025904", "6011111111111117", "3530111333300000",
+        "6200000000000005", "2223003122003222", "4000056655665556", "4242 4242 4242 4242 12 30", "4242 - 4242 - 4242 - 4242",
+        "４２４２４２４２４２４２４２４２", "card\u{00A0}4242\u{00A0}4242\u{00A0}4242\u{00A0}4242", "4222222222222", "4111111111111111110",
+    ])
+    func cardNumbersAreFound(text: String) {
+        #expect(CardData.containsCardNumber(text))
+    }
+
+    @Test(arguments: [
+        "ord_1001", "order 2024-11-25", "+1 415 555 2671", "1764000000000", "pay_0123456789abcdef", "4242424242424241",
+        "1234567890123456", "9999999999999999", "123456789012", "42424242424242424242424", "550e8400-e29b-41d4-a716-446655440000",
+        "12/30", "1234 5678 9012 3456 7890", "0000000000000000", "4242424242424242".replacingOccurrences(of: "2", with: "x"),
+    ])
+    func ordinaryTextIsNotACardNumber(text: String) {
+        #expect(!CardData.containsCardNumber(text))
+    }
+
+    @Test func cardNamesAreRecognisedInTheirCommonSpellings() {
+        for name in ["cardNumber", "card_number", "card-number", "CreditCardNumber", "cc", "CVV", "cvc2", "exp_month", "expiryDate",
+                     "security_code", "number", "pan", "customerCardNumber", "card_cvc", "magstripe"] {
+            #expect(CardData.isCardFieldName(name), "\(name)")
+        }
+        for name in ["orderId", "description", "phoneNumber", "orderNumber", "customerEmail", "company", "expiresAt", "accent"] {
+            #expect(!CardData.isCardFieldName(name), "\(name)")
+        }
+    }
+
+    @Test func theLocationNamesTheFieldAndNeverTheNumber() throws {
+        let body = try JSONValue(parsing: #"{"orderId":"o","items":[{"sku":"a"},{"note":"4242424242424242"}],"z":{"4242424242424242":1}}"#)
+        #expect(CardData.location(in: body) == "'items[1].note'")
+        let key = try JSONValue(parsing: #"{"orderId":"o","meta":{"4242424242424242":1}}"#)
+        #expect(CardData.location(in: key) == "a key of 'meta'")
+        #expect(CardData.location(in: try JSONValue(parsing: #"{"payer":{"CVV":"1"}}"#)) == "'payer.CVV'")
+        #expect(CardData.location(in: try JSONValue(parsing: #"{"orderId":"o","amount":2000}"#)) == nil)
+    }
+}
