@@ -45,6 +45,8 @@ let package = Package(
         .target(name: "PaymentsSQLite", dependencies: ["PaymentsCore", "CSQLite"]),
         .target(name: "PaymentsHTTP", dependencies: ["PaymentsCore", "CCurl"]),
         .target(name: "LambdaRuntime", dependencies: ["PaymentsCore", "PaymentsHTTP"]),
+        // AWS: SigV4 signing (the DynamoDB store, EventBridge publisher and SQS/SNS/SES clients build on it).
+        .target(name: "AWSAdapters", dependencies: ["PaymentsCore", crypto], path: "Sources/Adapters/AWS"),
         .target(name: "FunctionSupport", dependencies: ["PaymentsCore", "PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime", "CGlibcCompat"]),
 
         // Stripe.
