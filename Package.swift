@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "PaymentsCoreTests", dependencies: [
             "PaymentsCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "AdaptersTests", dependencies: ["PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime", "FunctionSupport", "TestSupport"]),
+        .testTarget(name: "AdaptersTests", dependencies: ["PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime", "FunctionSupport", "AWSAdapters", "TestSupport"]),
         .testTarget(name: "ProvidersTests", dependencies: ["StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsSQLite", "FunctionSupport", "TestSupport", cryptoExtras, x509]),
     ]
 )
