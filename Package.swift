@@ -45,6 +45,8 @@ let package = Package(
         .target(name: "PaymentsSQLite", dependencies: ["PaymentsCore", "CSQLite"]),
         .target(name: "PaymentsHTTP", dependencies: ["PaymentsCore", "CCurl"]),
         .target(name: "LambdaRuntime", dependencies: ["PaymentsCore", "PaymentsHTTP"]),
+        // AWS: SigV4 signing (the DynamoDB store, EventBridge publisher and SQS/SNS/SES clients build on it).
+        .target(name: "AWSAdapters", dependencies: ["PaymentsCore", crypto], path: "Sources/Adapters/AWS"),
         .target(name: "FunctionSupport", dependencies: ["PaymentsCore", "PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime", "CGlibcCompat"]),
 
         // Stripe.
@@ -78,7 +80,7 @@ let package = Package(
         .testTarget(name: "PaymentsCoreTests", dependencies: [
             "PaymentsCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "AdaptersTests", dependencies: ["PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime", "FunctionSupport", "TestSupport"]),
+        .testTarget(name: "AdaptersTests", dependencies: ["PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime", "FunctionSupport", "AWSAdapters", "TestSupport"]),
         .testTarget(name: "ProvidersTests", dependencies: ["StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsSQLite", "FunctionSupport", "TestSupport", cryptoExtras, x509]),
     ]
 )

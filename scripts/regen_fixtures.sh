@@ -23,3 +23,5 @@ rm -f "$F"/PayPal/webhooks/*.json
   --order-id ord_fixture0002 --paypal-order-id 5O190127TN364715T --capture-id 3C679366HH908993F \
   --amount-minor 2000 --currency USD --time 2025-11-24T16:00:00Z \
   --out "$F"/PayPal/webhooks --cert-dir "$F"/PayPal/certs
+
+"$PY" scripts/sigv4_fixtures.py --out "$F"/AWS/sigv4.json
