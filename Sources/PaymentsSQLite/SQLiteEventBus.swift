@@ -10,21 +10,22 @@ public struct SQLiteEventBus: EventPublisher {
         try database.withConnection { try SQLiteSchema.prepare($0) }
     }
 
-    public func publish(_ events: [PaymentEvent]) throws {
-        let encoded = try events.map { ($0, try SQLitePaymentStore.encode($0)) }
+    public func publish(_ events: [PaymentEvent]) throws -> PublishResult {
+        let encoded = try events.map { ($0, String(decoding: try $0.json(), as: UTF8.self)) }
         try database.transaction { connection in
             for (event, text) in encoded {
                 try connection.query("INSERT OR IGNORE INTO bus_events (event_id, detail_type, event) VALUES (?, ?, ?)",
                                      [.text(event.id), .text(event.detailType), .text(text)])
             }
         }
+        return .allPublished
     }
 
     /// Published events in publishing order, from after `sequence` on.
     public func events(after sequence: Int = 0) throws -> [(sequence: Int, event: PaymentEvent)] {
         try database.withConnection { connection in
             try connection.query("SELECT seq, event FROM bus_events WHERE seq > ? ORDER BY seq", [.integer(Int64(sequence))])
-                .map { (Int($0[0] ?? "0") ?? 0, try SQLitePaymentStore.decode($0[1])) }
+                .map { (Int($0[0] ?? "0") ?? 0, try PaymentEvent(json: Array(($0[1] ?? "").utf8))) }
         }
     }
 }

@@ -47,7 +47,7 @@ public struct SQLitePaymentStore: PaymentStore, OutboxStore {
     }
 
     public func update(_ payment: Payment, expectedVersion: Int, events: [PaymentEvent]) throws -> Bool {
-        let encodedEvents = try events.map { ($0.id, try Self.encode($0)) }
+        let encodedEvents = try events.map { ($0.id, String(decoding: try $0.json(), as: UTF8.self)) }
         return try database.transaction { connection in
             try connection.rows(
                 "UPDATE payments SET (\(PaymentRow.updatedColumns)) = (\(PaymentRow.updatedPlaceholders)) WHERE id = ? AND version = ?",
@@ -64,7 +64,7 @@ public struct SQLitePaymentStore: PaymentStore, OutboxStore {
     public func unpublishedEvents(limit: Int) throws -> [PaymentEvent] {
         try database.withConnection { connection in
             try connection.query("SELECT event FROM outbox ORDER BY seq LIMIT ?", [.integer(Int64(limit))])
-                .map { try Self.decode($0[0]) }
+                .map { try PaymentEvent(json: Array(($0[0] ?? "").utf8)) }
         }
     }
 
@@ -74,29 +74,5 @@ public struct SQLitePaymentStore: PaymentStore, OutboxStore {
                 try connection.query("DELETE FROM outbox WHERE event_id = ?", [.text(id)])
             }
         }
-    }
-
-    // Events keep millisecond dates so a round trip through the outbox changes nothing.
-    // One encoder and decoder for the process: building them is a measurable part of a webhook.
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
-        return decoder
-    }()
-
-    static func encode<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    static func decode<T: Decodable>(_ text: String?) throws -> T {
-        guard let text else { throw StoreError("a stored row is empty") }
-        return try decoder.decode(T.self, from: Data(text.utf8))
     }
 }

@@ -35,9 +35,8 @@ struct Events: ParsableCommand {
         let events = pending
             ? try store.unpublishedEvents(limit: Int.max)
             : try SQLiteEventBus(database: store.database).events().map(\.event)
-        let encoder = JSON.encoder
         for event in events {
-            print(String(decoding: try encoder.encode(event), as: UTF8.self))
+            print(String(decoding: try event.json(), as: UTF8.self))
         }
     }
 }

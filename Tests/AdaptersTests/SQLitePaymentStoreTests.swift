@@ -128,12 +128,12 @@ final class SQLitePaymentStoreTests: XCTestCase {
 }
 
 struct FailingPublisher: EventPublisher {
-    func publish(_ events: [PaymentEvent]) throws { throw StoreError("bus unreachable") }
+    func publish(_ events: [PaymentEvent]) throws -> PublishResult { throw StoreError("bus unreachable") }
 }
 
 final class RecordingPublisher: EventPublisher, @unchecked Sendable {
     var batches: [[PaymentEvent]] = []
-    func publish(_ events: [PaymentEvent]) throws { batches.append(events) }
+    func publish(_ events: [PaymentEvent]) throws -> PublishResult { batches.append(events); return .allPublished }
 }
 
 final class SQLiteSchemaTests: XCTestCase {

@@ -20,9 +20,16 @@ public struct OutboxRelay: Sendable {
             do {
                 let events = try outbox.unpublishedEvents(limit: batchSize)
                 guard !events.isEmpty else { return published }
-                try publisher.publish(events)
-                try outbox.markPublished(eventIDs: events.map(\.id))
-                published += events.count
+                let result = try publisher.publish(events)
+                let done = events.map(\.id).filter { result.failures[$0] == nil }
+                try outbox.markPublished(eventIDs: done)
+                published += done.count
+                if !result.failures.isEmpty {
+                    for (id, reason) in result.failures.sorted(by: { $0.key < $1.key }) {
+                        logger.warning("the bus refused an event; it stays in the outbox", ["eventId": id, "reason": reason])
+                    }
+                    return published
+                }
             } catch {
                 logger.warning("publishing events failed; they stay in the outbox", ["error": String(describing: error)])
                 return published

@@ -38,6 +38,13 @@ public struct PaymentEvent: Codable, Hashable, Sendable {
 
     public var id: String { detail.eventId }
 
+    public init(source: String, detailType: String, time: Date, detail: Detail) {
+        self.source = source
+        self.detailType = detailType
+        self.time = time
+        self.detail = detail
+    }
+
     /// The event announcing that `payment` reached its current state from `previous`.
     /// When only the refunded total grew, the status may be unchanged; the refund is what is announced.
     public init(transition payment: Payment, from previous: PaymentStatus?, at time: Date) {
