@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "BraintreeProvider", targets: ["BraintreeProvider"]),
         .executable(name: "braintree-payment", targets: ["braintree-payment"]),
         .executable(name: "braintree-webhook", targets: ["braintree-webhook"]),
+        .executable(name: "outbox-relay", targets: ["outbox-relay"]),
         .executable(name: "payments", targets: ["payments"]),
     ],
     dependencies: [
@@ -42,12 +43,12 @@ let package = Package(
         .target(name: "PaymentsCore", dependencies: [crypto]),
 
         // Shared adapters.
-        .target(name: "PaymentsSQLite", dependencies: ["PaymentsCore", "CSQLite"]),
-        .target(name: "PaymentsHTTP", dependencies: ["PaymentsCore", "CCurl"]),
-        .target(name: "LambdaRuntime", dependencies: ["PaymentsCore", "PaymentsHTTP"]),
+        .target(name: "PaymentsSQLite", dependencies: ["PaymentsCore", "CSQLite"], path: "Sources/Adapters/SQLite"),
+        .target(name: "PaymentsHTTP", dependencies: ["PaymentsCore", "CCurl"], path: "Sources/Adapters/Curl"),
+        .target(name: "LambdaRuntime", dependencies: ["PaymentsCore", "PaymentsHTTP"], path: "Sources/Adapters/LambdaRuntime"),
         // AWS: SigV4 signing (the DynamoDB store, EventBridge publisher and SQS/SNS/SES clients build on it).
         .target(name: "AWSAdapters", dependencies: ["PaymentsCore", crypto], path: "Sources/Adapters/AWS"),
-        .target(name: "FunctionSupport", dependencies: ["PaymentsCore", "PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime", "CGlibcCompat"]),
+        .target(name: "FunctionSupport", dependencies: ["PaymentsCore", "PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime", "CGlibcCompat"], path: "Sources/Adapters/FunctionSupport"),
 
         // Stripe.
         .target(name: "StripeProvider", dependencies: ["PaymentsCore", crypto], path: "Sources/Providers/Stripe/StripeProvider"),
@@ -63,6 +64,9 @@ let package = Package(
         .target(name: "BraintreeProvider", dependencies: ["PaymentsCore", crypto], path: "Sources/Providers/Braintree/BraintreeProvider"),
         .executableTarget(name: "braintree-payment", dependencies: ["BraintreeProvider", "FunctionSupport"], path: "Sources/Providers/Braintree/Functions/Payment"),
         .executableTarget(name: "braintree-webhook", dependencies: ["BraintreeProvider", "FunctionSupport"], path: "Sources/Providers/Braintree/Functions/Webhook"),
+
+        // The outbox relay: the store's stream to the bus.
+        .executableTarget(name: "outbox-relay", dependencies: ["FunctionSupport"], path: "Sources/Relay"),
 
         // Command-line tool: local runtime, replay, inspection.
         .executableTarget(name: "payments", dependencies: [

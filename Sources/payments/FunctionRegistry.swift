@@ -9,6 +9,7 @@ enum FunctionRegistry {
         StripeFunctions.payment, StripeFunctions.webhook,
         PayPalFunctions.payment, PayPalFunctions.webhook,
         BraintreeFunctions.payment, BraintreeFunctions.webhook,
+        OutboxStreamRelay.definition,
     ]
 
     static func named(_ name: String) -> FunctionDefinition? { all.first { $0.name == name } }

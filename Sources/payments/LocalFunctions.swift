@@ -27,7 +27,7 @@ final class LocalFunctions {
         let runtime = try runtime(for: definition)
         let context = InvocationContext(requestID: UUID().uuidString.lowercased(), logger: runtime.dependencies.logger)
         let response = try runtime.invoke(event: event, context: context)
-        runtime.relay.drain(logger: context.logger)
+        runtime.afterResponse(logger: context.logger)
         return response
     }
 }

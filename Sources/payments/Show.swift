@@ -42,11 +42,11 @@ struct Events: ParsableCommand {
 }
 
 struct Functions: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the functions and the routes each serves.")
+    static let configuration = CommandConfiguration(abstract: "List the functions and what triggers each (routes, queue, stream).")
 
     func run() {
         for definition in FunctionRegistry.all {
-            print("\(definition.name)\t\(definition.routes.joined(separator: ", "))")
+            print("\(definition.name)\t\(definition.trigger)")
         }
     }
 }

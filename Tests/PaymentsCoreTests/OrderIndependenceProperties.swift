@@ -66,6 +66,25 @@ import TestSupport
                 #expect(next.refundedMinorUnits >= state.refundedMinorUnits, "refunded amounts only grow")
                 state = next
             }
+
+            // Step by step, as stored: each state is the join of the one before with the new fact, so
+            // it never moves back; a change is announced by exactly one event, naming both statuses.
+            var current = Payment(id: "pay_1", orderID: "ord_1", provider: "test", amount: Money(minorUnits: 2000, currency: Self.usd), createdAt: Self.start)
+            for (index, fact) in facts.enumerated() {
+                let expected = current.state.joined(with: fact.impliedState)
+                #expect(expected.joined(with: current.state) == expected, "the new state is at least the previous one")
+                if let change = current.applying(fact, at: Self.start.addingTimeInterval(Double(index))) {
+                    #expect(change.payment.state == expected)
+                    #expect(change.payment.state != current.state)
+                    #expect(change.payment.version == current.version + 1)
+                    #expect(change.event.detail.previousStatus == current.status)
+                    #expect(change.event.detail.status == change.payment.status)
+                    current = change.payment
+                } else {
+                    #expect(expected == current.state, "no change, no event, only when the fact adds nothing")
+                }
+            }
+            #expect(current == payment)
         }
     }
 

@@ -1,14 +1,3 @@
-/// An invocation event that is not an API Gateway HTTP API request this service can trust: the
-/// invocation fails with this message (it is not an HTTP answer, since no HTTP client is waiting
-/// on a malformed event: a misconfigured integration or a hand-written test event is).
-public struct InvalidEventError: Error, CustomStringConvertible, Sendable, Equatable {
-    /// What is wrong with it, naming the field.
-    public let reason: String
-    public init(_ reason: String) { self.reason = reason }
-
-    public var description: String { "the event is not an API Gateway HTTP API request (payload format 2.0): \(reason)" }
-}
-
 extension APIGatewayV2Request {
     /// Reads an invocation event strictly: one JSON object, no repeated key anywhere (which
     /// `rawPath` would a second one mean?), `version` exactly "2.0" (payload format 1.0 has another

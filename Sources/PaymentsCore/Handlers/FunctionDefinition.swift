@@ -1,28 +1,42 @@
-/// A deployable function: its executable name, the routes it serves, and how to build its handler.
-/// Each provider library exports two; the executables and the `payments` CLI build from these.
+/// A deployable function: its executable name, what triggers it, and how to build its handler.
+/// Provider libraries and services export these; the executables and the `payments` CLI build from them.
 public struct FunctionDefinition: Sendable {
     public var name: String
-    /// Routes as API Gateway route keys: "POST /payments/{provider}", "GET /payments/{id}".
-    public var routes: [String]
-    public var makeHandler: @Sendable (FunctionDependencies) throws -> any RequestHandler
+    public var trigger: Trigger
+    public var makeHandler: @Sendable (FunctionDependencies) throws -> FunctionHandler
 
-    public init(name: String, routes: [String], makeHandler: @escaping @Sendable (FunctionDependencies) throws -> any RequestHandler) {
+    public init(name: String, trigger: Trigger, makeHandler: @escaping @Sendable (FunctionDependencies) throws -> FunctionHandler) {
         self.name = name
-        self.routes = routes
+        self.trigger = trigger
         self.makeHandler = makeHandler
     }
+
+    /// An HTTP function serving `routes` (API Gateway route keys: "POST /payments/{provider}").
+    public init(name: String, routes: [String], makeHandler: @escaping @Sendable (FunctionDependencies) throws -> any RequestHandler) {
+        self.init(name: name, trigger: .http(routes: routes)) { .http(try makeHandler($0)) }
+    }
+
+    /// The HTTP routes it serves; empty for batch and scheduled functions.
+    public var routes: [String] { trigger.routes }
 }
 
 /// Everything a handler may use, passed in: no singletons, no globals.
 public struct FunctionDependencies: Sendable {
     public var store: any PaymentStore
+    /// The store's outbox: what the relay removes once published.
+    public var outbox: (any OutboxStore)?
+    /// The configured bus; only the relay publishes directly.
+    public var publisher: (any EventPublisher)?
     public var clock: any WallClock
     public var httpClient: any HTTPClient
     public var environment: [String: String]
     public var logger: Logger
 
-    public init(store: any PaymentStore, clock: any WallClock, httpClient: any HTTPClient, environment: [String: String], logger: Logger) {
+    public init(store: any PaymentStore, clock: any WallClock, httpClient: any HTTPClient, environment: [String: String], logger: Logger,
+                outbox: (any OutboxStore)? = nil, publisher: (any EventPublisher)? = nil) {
         self.store = store
+        self.outbox = outbox
+        self.publisher = publisher
         self.clock = clock
         self.httpClient = httpClient
         self.environment = environment

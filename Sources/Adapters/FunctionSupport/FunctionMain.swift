@@ -33,7 +33,7 @@ public enum FunctionMain {
         do {
             try loop.run(
                 handler: { try runtime.invoke(event: $0.event, context: $0.context) },
-                afterResponse: { runtime.relay.drain(logger: $0.logger) }
+                afterResponse: { runtime.afterResponse(logger: $0.logger) }
             )
         } catch {
             logger.error("runtime loop stopped", ["error": String(describing: error)])

@@ -1,0 +1,4 @@
+import FunctionSupport
+import PaymentsCore
+
+FunctionMain.run(OutboxStreamRelay.definition)
