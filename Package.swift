@@ -68,9 +68,12 @@ let package = Package(
         // The outbox relay: the store's stream to the bus.
         .executableTarget(name: "outbox-relay", dependencies: ["FunctionSupport"], path: "Sources/Relay"),
 
+        // The one definition of the event routing rules (events/rules.json), for the CLI's local bus and aws init.
+        .target(name: "EventRules", path: "events", resources: [.copy("rules.json")]),
+
         // Command-line tool: local runtime, replay, inspection.
         .executableTarget(name: "payments", dependencies: [
-            "FunctionSupport", "StripeProvider", "PayPalProvider", "BraintreeProvider",
+            "FunctionSupport", "StripeProvider", "PayPalProvider", "BraintreeProvider", "EventRules",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -84,7 +87,7 @@ let package = Package(
         .testTarget(name: "PaymentsCoreTests", dependencies: [
             "PaymentsCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "AdaptersTests", dependencies: ["PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime", "FunctionSupport", "AWSAdapters", "TestSupport"]),
+        .testTarget(name: "AdaptersTests", dependencies: ["EventRules", "PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime", "FunctionSupport", "AWSAdapters", "TestSupport"]),
         .testTarget(name: "ProvidersTests", dependencies: ["StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsSQLite", "FunctionSupport", "TestSupport", cryptoExtras, x509]),
     ]
 )
