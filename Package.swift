@@ -73,7 +73,7 @@ let package = Package(
 
         // Command-line tool: local runtime, replay, inspection.
         .executableTarget(name: "payments", dependencies: [
-            "FunctionSupport", "StripeProvider", "PayPalProvider", "BraintreeProvider", "EventRules",
+            "FunctionSupport", "AWSAdapters", "StripeProvider", "PayPalProvider", "BraintreeProvider", "EventRules",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -11,7 +11,7 @@ struct Show: ParsableCommand {
     var paymentID: String
 
     func run() throws {
-        let store = try LocalStore.open()
+        let store = try LocalStore.payments()
         guard let payment = try store.payment(id: paymentID) else {
             writeStandardError("payments show: no payment '\(paymentID)' in the store\n")
             throw ExitCode.failure
@@ -31,10 +31,12 @@ struct Events: ParsableCommand {
     var pending = false
 
     func run() throws {
-        let store = try LocalStore.open()
-        let events = pending
-            ? try store.unpublishedEvents(limit: Int.max)
-            : try SQLiteEventBus(database: store.database).events().map(\.event)
+        let events: [PaymentEvent]
+        if pending {
+            events = try LocalStore.backends().outbox.unpublishedEvents(limit: Int.max)
+        } else {
+            events = try SQLiteEventBus(database: LocalStore.open().database).events().map(\.event)
+        }
         for event in events {
             print(String(decoding: try event.json(), as: UTF8.self))
         }
@@ -52,11 +54,24 @@ struct Functions: ParsableCommand {
 }
 
 enum LocalStore {
+    /// The configured backends (SQLite or DynamoDB), as the functions build them.
+    static func backends() throws -> Backends {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = try Configuration(environment: environment)
+        if case .sqlite(let path) = configuration.store, !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("No store at '\(path)' yet: nothing has been stored. (PAYMENTS_STORE=sqlite:PATH chooses another.)")
+        }
+        let clock = SystemClock()
+        return try Backends.make(configuration, environment: environment, httpClient: LocalHTTP.client(clock: clock), clock: clock)
+    }
+
+    static func payments() throws -> any PaymentStore { try backends().store }
+
     /// The SQLite store the functions use, from PAYMENTS_STORE.
     static func open() throws -> SQLitePaymentStore {
         let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
         guard case .sqlite(let path) = configuration.store else {
-            throw ValidationError("Inspection reads the local store; set PAYMENTS_STORE=sqlite:PATH.")
+            throw ValidationError("Published events are read from the local bus, which exists with PAYMENTS_STORE=sqlite:PATH; on EventBridge read them where the rules deliver them (the consumers' queues). `payments events --pending` shows the outbox of either store.")
         }
         guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("No store at '\(path)' yet: nothing has been stored. (PAYMENTS_STORE=sqlite:PATH chooses another.)")

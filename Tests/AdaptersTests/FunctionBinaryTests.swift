@@ -64,6 +64,15 @@ final class FunctionBinaryTests: XCTestCase {
         }
     }
 
+    func testTheOutboxRelayServesStreamBatchesWithAPartialBatchResponse() throws {
+        let empty = #"{"Records":[{"eventID":"1","eventName":"MODIFY","dynamodb":{"Keys":{"pk":{"S":"PAYMENT#p"}},"SequenceNumber":"7"}}]}"#
+        let (posts, status) = try run("outbox-relay", events: [("bad-1", #"{"version":"2.0"}"#), ("good-2", empty)], environment: [:])
+        XCTAssertEqual(posts.map(\.path), ["/2018-06-01/runtime/invocation/bad-1/error", "/2018-06-01/runtime/invocation/good-2/response"])
+        XCTAssertTrue(posts.first?.body.contains("not a DynamoDB stream batch") ?? false, posts.first?.body ?? "")
+        XCTAssertEqual(posts.last?.body, #"{"batchItemFailures":[]}"#)
+        XCTAssertEqual(status, 1)
+    }
+
     func testAMissingSettingIsPostedAsAnInitErrorNamingIt() throws {
         let (posts, status) = try run("stripe-webhook", events: [], environment: [:])
         XCTAssertEqual(posts.map(\.path), ["/2018-06-01/runtime/init/error"])
