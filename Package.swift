@@ -35,7 +35,8 @@ let package = Package(
     targets: [
         // C libraries of the system, reached through module maps.
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
-        .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        // libcurl itself is loaded with dlopen when a function first needs HTTPS (see CCurl.h).
+        .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("dl")]),
         // Lambda's provided.al2023 has glibc 2.34: pin the one newer symbol the runtime uses (see the C file).
         .target(name: "CGlibcCompat", path: "Sources/CGlibcCompat"),
 

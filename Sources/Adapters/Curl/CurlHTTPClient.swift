@@ -3,7 +3,8 @@ import PaymentsCore
 import Synchronization
 
 /// `HTTPClient` on libcurl's easy interface. One handle is kept and reused, so consecutive requests
-/// to the same host (the Runtime API, a provider) reuse the connection.
+/// to the same host (a provider, DynamoDB) reuse the connection. libcurl is loaded with the first
+/// request, not when the client is made: a function that never calls out never maps it.
 public final class CurlHTTPClient: HTTPClient, Sendable {
     private let handle: Mutex<EasyHandle>
     public let connectTimeout: Double
@@ -20,24 +21,28 @@ public final class CurlHTTPClient: HTTPClient, Sendable {
 
 /// A curl easy handle and what one transfer collects. Confined to the client's lock.
 final class EasyHandle: @unchecked Sendable {
-    private let curl: UnsafeMutableRawPointer?
+    private var curl: UnsafeMutableRawPointer?
     fileprivate var body: [UInt8] = []
     fileprivate var headers: [String: String] = [:]
 
-    init() { curl = curl_easy_init() }
-    deinit { curl_easy_cleanup(curl) }
+    init() {}
+    deinit { ccurl_easy_cleanup(curl) }
 
     func perform(_ request: HTTPRequest, connectTimeout: Double) throws -> HTTPResponse {
-        guard let curl else { throw HTTPTransportError("libcurl could not create a handle") }
-        curl_easy_reset(curl)
+        if curl == nil { curl = ccurl_easy_init() }
+        guard let curl else {
+            let reason = ccurl_load_error().map { String(cString: $0) } ?? "curl_easy_init failed"
+            throw HTTPTransportError("libcurl is not usable: \(reason)")
+        }
+        ccurl_easy_reset(curl)
         body = []
         headers = [:]
 
         var list: UnsafeMutablePointer<curl_slist>?
-        for header in request.headers { list = curl_slist_append(list, "\(header.name): \(header.value)") }
+        for header in request.headers { list = ccurl_slist_append(list, "\(header.name): \(header.value)") }
         // curl would otherwise wait for "100 Continue" before sending larger bodies.
-        list = curl_slist_append(list, "Expect:")
-        defer { curl_slist_free_all(list) }
+        list = ccurl_slist_append(list, "Expect:")
+        defer { ccurl_slist_free_all(list) }
 
         ccurl_setopt_pointer(curl, CURLOPT_URL, request.url)
         ccurl_setopt_long(curl, CURLOPT_NOSIGNAL, 1)
@@ -75,10 +80,10 @@ final class EasyHandle: @unchecked Sendable {
                 ccurl_setopt_pointer(curl, CURLOPT_POSTFIELDS, bytes.baseAddress ?? UnsafeRawPointer(("" as StaticString).utf8Start))
                 if method != "POST" { ccurl_setopt_pointer(curl, CURLOPT_CUSTOMREQUEST, method) }
             }
-            return curl_easy_perform(curl)
+            return ccurl_easy_perform(curl)
         }
         guard code == CURLE_OK else {
-            throw HTTPTransportError("\(method) \(Self.redacted(request.url)) failed: \(String(cString: curl_easy_strerror(code)))")
+            throw HTTPTransportError("\(method) \(Self.redacted(request.url)) failed: \(String(cString: ccurl_easy_strerror(code)))")
         }
         var status = 0
         ccurl_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)

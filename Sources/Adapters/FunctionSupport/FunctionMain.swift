@@ -21,7 +21,8 @@ public enum FunctionMain {
                 """)
             exit(64)
         }
-        let loop = LambdaRuntimeLoop(api: api, client: CurlHTTPClient(), logger: logger)
+        // The Runtime API is plain HTTP on loopback: no libcurl needed to serve it.
+        let loop = LambdaRuntimeLoop(api: api, client: LoopbackHTTPClient(address: api), logger: logger)
         let runtime: FunctionRuntime
         do {
             runtime = try FunctionRuntime(definition, environment: environment, logger: logger)
