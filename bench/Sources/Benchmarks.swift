@@ -93,7 +93,7 @@ enum Benchmarks {
             return .init(status: 202)
         }
         defer { server.stop() }
-        let loop = LambdaRuntimeLoop(api: server.address, client: CurlHTTPClient(), logger: .discarding)
+        let loop = LambdaRuntimeLoop(api: server.address, client: LoopbackHTTPClient(address: server.address), logger: .discarding)
         let elapsed = try ContinuousClock().measure {
             try loop.run(limit: count, handler: { $0.event })
         }
