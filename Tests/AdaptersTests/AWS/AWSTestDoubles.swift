@@ -72,3 +72,18 @@ extension JSONValue {
     /// Test shorthand for building requests.
     static func s(_ text: String) -> JSONValue { .string(text) }
 }
+
+/// Sends one request at a time across every client sharing `lock`.
+final class TakingTurnsHTTPClient: HTTPClient, @unchecked Sendable {
+    let base: any HTTPClient
+    let lock: NSLock
+
+    init(base: any HTTPClient = CurlHTTPClient(), lock: NSLock) {
+        self.base = base
+        self.lock = lock
+    }
+
+    func send(_ request: HTTPRequest) throws -> HTTPResponse {
+        try lock.withLock { try base.send(request) }
+    }
+}
