@@ -76,6 +76,14 @@ struct StoreContractTests {
         let bare = payment(id: "pay_2")
         _ = try store.create(bare, idempotencyKey: "k2", requestFingerprint: "f")
         #expect(try store.payment(id: "pay_2") == bare, "absent optionals stay absent")
+
+        var empty = payment(id: "pay_3")
+        empty.customerEmail = ""
+        empty.description = ""
+        empty.failure = .init(kind: .declined, code: "", message: "")
+        _ = try store.create(empty, idempotencyKey: "k3", requestFingerprint: "")
+        #expect(try store.payment(id: "pay_3") == empty, "empty strings stay empty, not absent")
+        #expect(try store.create(payment(id: "pay_4"), idempotencyKey: "k3", requestFingerprint: "x") == .existing(empty, requestFingerprint: ""))
     }
 
     @Test(arguments: StoreKind.allCases)
