@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what building and testing need: libcurl's and SQLite's headers (Debian packages)
-# and the providers' official SDKs used as test peers (PyPI). Safe to run again.
+# Installs what building and testing need: libcurl's and SQLite's headers (Debian packages),
+# and the test peers from PyPI (the providers' official SDKs, botocore, the moto AWS emulator)
+# into a virtualenv .venv (scripts/test.sh and scripts/demo.sh put .venv/bin first on PATH;
+# the Swift tests look for .venv/bin/moto_server). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,4 +17,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+[ -x .venv/bin/python3 ] || python3 -m venv .venv
+.venv/bin/python3 -m pip install -q --disable-pip-version-check -r scripts/requirements.txt
+# The system Python keeps them too, for running a script by hand without the virtualenv.
 python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -r scripts/requirements.txt

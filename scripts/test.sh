@@ -9,6 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+# The test peers and the AWS emulator live in the virtualenv setup.sh made.
+export PATH="$PWD/.venv/bin:$PATH"
 swift build --build-tests
 status=0
 swift test > .build/swift-test.log 2>&1 || status=$?
