@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "LambdaRuntime", dependencies: ["PaymentsCore", "PaymentsHTTP"], path: "Sources/Adapters/LambdaRuntime"),
         // AWS: SigV4 signing (the DynamoDB store, EventBridge publisher and SQS/SNS/SES clients build on it).
         .target(name: "AWSAdapters", dependencies: ["PaymentsCore", crypto], path: "Sources/Adapters/AWS"),
-        .target(name: "FunctionSupport", dependencies: ["PaymentsCore", "PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime", "CGlibcCompat"], path: "Sources/Adapters/FunctionSupport"),
+        .target(name: "FunctionSupport", dependencies: ["PaymentsCore", "PaymentsSQLite", "PaymentsHTTP", "AWSAdapters", "LambdaRuntime", "CGlibcCompat"], path: "Sources/Adapters/FunctionSupport"),
 
         // Stripe.
         .target(name: "StripeProvider", dependencies: ["PaymentsCore", crypto], path: "Sources/Providers/Stripe/StripeProvider"),

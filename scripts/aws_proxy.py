@@ -62,21 +62,22 @@ def main():
                     kind = rng.choice(["throttle", "error"])
                 if kind:
                     state["faults"][kind] += 1
-                if args.record:
-                    try:
-                        recorded = json.loads(body or b"{}")
-                    except ValueError:
-                        recorded = body.decode("utf-8", "replace")
-                    with open(args.record, "a") as out:
-                        out.write(json.dumps({"target": target, "body": recorded, "fault": kind}) + "\n")
             if kind == "throttle":
                 name = "ProvisionedThroughputExceededException" if target.startswith("DynamoDB") else "ThrottlingException"
-                return self.answer(400, json.dumps({"__type": name, "message": "Rate exceeded (injected)"}).encode())
-            if kind == "error":
-                return self.answer(500, json.dumps({"__type": "InternalServerError", "message": "injected"}).encode())
-            if kind == "partial":
-                return self.partial_put_events(body)
-            self.forward(body)
+                status = self.answer(400, json.dumps({"__type": name, "message": "Rate exceeded (injected)"}).encode())
+            elif kind == "error":
+                status = self.answer(500, json.dumps({"__type": "InternalServerError", "message": "injected"}).encode())
+            elif kind == "partial":
+                status = self.partial_put_events(body)
+            else:
+                status = self.forward(body)
+            if args.record:
+                try:
+                    recorded = json.loads(body or b"{}")
+                except ValueError:
+                    recorded = body.decode("utf-8", "replace")
+                with lock, open(args.record, "a") as out:
+                    out.write(json.dumps({"target": target, "body": recorded, "fault": kind, "status": status}) + "\n")
 
         def partial_put_events(self, body):
             request = json.loads(body)
@@ -96,7 +97,7 @@ def main():
                 else:
                     results.append(next(upstream_results))
             failed = sum(1 for r in results if "ErrorCode" in r)
-            self.answer(200, json.dumps({"FailedEntryCount": failed, "Entries": results}).encode())
+            return self.answer(200, json.dumps({"FailedEntryCount": failed, "Entries": results}).encode())
 
         def send_upstream(self, body, headers, resign=False):
             connection = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=30)
@@ -118,7 +119,7 @@ def main():
             except OSError as error:
                 return self.answer(502, json.dumps({"__type": "ProxyError", "message": str(error)}).encode())
             content_type = next((v for k, v in headers if k.lower() == "content-type"), "application/x-amz-json-1.0")
-            self.answer(status, data, content_type)
+            return self.answer(status, data, content_type)
 
         def answer(self, status, data, content_type="application/x-amz-json-1.0"):
             self.send_response(status)
@@ -126,6 +127,7 @@ def main():
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+            return status
 
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Proxy)
     if args.port_file:

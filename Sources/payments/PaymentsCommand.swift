@@ -9,6 +9,6 @@ struct PaymentsCommand: ParsableCommand {
             Functions read the same environment as in Lambda: PAYMENTS_STORE (default sqlite:payments.sqlite),
             PAYMENTS_EVENTS (default sqlite) and each provider's settings. Logs go to standard error.
             """,
-        subcommands: [Invoke.self, Replay.self, Show.self, Events.self, Functions.self]
+        subcommands: [Invoke.self, Replay.self, Show.self, Events.self, Relay.self, Functions.self, AWSCommand.self]
     )
 }

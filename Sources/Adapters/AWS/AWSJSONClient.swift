@@ -19,6 +19,8 @@ public struct AWSJSONClient: Sendable {
     /// No attempt starts after this time (the invocation's deadline, less a margin to answer).
     /// When nil, or later than `retry.maxTotalTime` after the first send, that limit applies instead.
     public var deadline: Date?
+    /// The serving invocation's deadline, when the client outlives invocations (built once at start).
+    public var invocationDeadline: InvocationDeadline?
 
     public init(service: AWSService, configuration: AWSConfiguration, http: any HTTPClient, clock: any WallClock,
                 retry: AWSRetryPolicy = AWSRetryPolicy(), deadline: Date? = nil) {
@@ -53,7 +55,7 @@ public struct AWSJSONClient: Sendable {
         let signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region, service: service.signingName)
         let start = clock.now()
         let limit = start.addingTimeInterval(retry.maxTotalTime)
-        let stopAt = deadline.map { min($0, limit) } ?? limit
+        let stopAt = (deadline ?? invocationDeadline?.current).map { min($0, limit) } ?? limit
         var attempt = 0
         while true {
             attempt += 1

@@ -1,3 +1,4 @@
+import AWSAdapters
 import PaymentsCore
 import PaymentsSQLite
 
@@ -19,20 +20,35 @@ public struct Backends: Sendable {
     }
 
     public static func make(_ configuration: Configuration, environment: [String: String], httpClient: any HTTPClient,
-                            clock: any WallClock) throws -> Backends {
+                            clock: any WallClock, deadline: InvocationDeadline? = nil) throws -> Backends {
+        func aws(_ service: AWSService) throws -> AWSJSONClient {
+            let settings: AWSConfiguration
+            do {
+                settings = try AWSConfiguration.fromEnvironment(environment)
+            } catch {
+                throw ConfigurationError("\(error.name) is not set (needed for \(service.signingName))")
+            }
+            var client = AWSJSONClient(service: service, configuration: settings, http: httpClient, clock: clock)
+            client.invocationDeadline = deadline
+            return client
+        }
+        let bus: (any EventPublisher)?
+        if case .eventBridge(let name) = configuration.events {
+            bus = EventBridgePublisher(client: try aws(.eventBridge), busName: name)
+        } else {
+            bus = nil
+        }
         switch configuration.store {
         case .sqlite(let path):
             let store = try SQLitePaymentStore(path: path)
-            let publisher: any EventPublisher
-            switch configuration.events {
-            case .sqlite:
-                publisher = try SQLiteEventBus(database: store.database)
-            case .eventBridge:
-                throw ConfigurationError("PAYMENTS_EVENTS=eventbridge:… needs the AWS adapters, which this build does not include yet; use sqlite")
-            }
+            let publisher = try bus ?? SQLiteEventBus(database: store.database)
             return Backends(store: store, outbox: store, publisher: publisher, drainsAfterResponse: true)
-        case .dynamoDB:
-            throw ConfigurationError("PAYMENTS_STORE=dynamodb:… needs the AWS adapters, which this build does not include yet; use sqlite:PATH")
+        case .dynamoDB(let table):
+            guard let bus else {
+                throw ConfigurationError("PAYMENTS_STORE=dynamodb:… publishes to EventBridge: set PAYMENTS_EVENTS=eventbridge:BUS")
+            }
+            let store = DynamoDBPaymentStore(client: try aws(.dynamoDB), tableName: table)
+            return Backends(store: store, outbox: store, publisher: bus, drainsAfterResponse: false)
         }
     }
 }

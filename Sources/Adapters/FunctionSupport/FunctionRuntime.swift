@@ -14,13 +14,15 @@ public struct FunctionRuntime: Sendable {
     /// Publishes the outbox after each answer; nil where a stream feeds `outbox-relay` instead.
     public var relay: OutboxRelay?
     public var dependencies: FunctionDependencies
+    /// Set before each invocation, so the AWS clients stop retrying in time to answer.
+    public let deadline = InvocationDeadline()
 
     /// Builds the function's dependencies from `environment`, as in Lambda and in `payments invoke`.
     public init(_ definition: FunctionDefinition, environment: [String: String], logger: Logger,
                 httpClient: (any HTTPClient)? = nil, clock: any WallClock = SystemClock()) throws {
         let configuration = try Configuration(environment: environment)
         let client = httpClient ?? RetryingHTTPClient(base: CurlHTTPClient(), clock: clock)
-        let backends = try Backends.make(configuration, environment: environment, httpClient: client, clock: clock)
+        let backends = try Backends.make(configuration, environment: environment, httpClient: client, clock: clock, deadline: deadline)
         let dependencies = FunctionDependencies(store: backends.store, clock: clock, httpClient: client, environment: environment,
                                                 logger: logger, outbox: backends.outbox, publisher: backends.publisher)
         self.definition = definition
@@ -33,6 +35,7 @@ public struct FunctionRuntime: Sendable {
     /// One invocation from raw event bytes to raw response bytes, read in the shape of the function's
     /// trigger. An event of another shape is an error of the invocation, not an HTTP answer.
     public func invoke(event: [UInt8], context: InvocationContext) throws -> [UInt8] {
+        deadline.begin(deadlineMilliseconds: context.deadlineMilliseconds)
         switch handler {
         case .http(let handler):
             let response = try handler.handle(try APIGatewayV2Request(event: event), context: context)
