@@ -79,7 +79,9 @@ let package = Package(
         ]),
 
         // Benchmarks (release build): bench/run.sh drives it.
-        .executableTarget(name: "payments-bench", dependencies: ["FunctionSupport", "StripeProvider", "TestSupport"], path: "bench/Sources"),
+        .executableTarget(name: "payments-bench", dependencies: ["FunctionSupport", "StripeProvider", "TestSupport", "BenchFloor"], path: "bench/Sources"),
+        // The C floor the webhook path is compared with (OpenSSL's HMAC, SQLite's prepared statements).
+        .target(name: "BenchFloor", path: "bench/Floor", linkerSettings: [.linkedLibrary("crypto"), .linkedLibrary("sqlite3")]),
 
         // Test support: a tiny blocking HTTP/1.1 server on loopback (the in-test Lambda Runtime API,
         // provider fakes), and a seeded random number generator.

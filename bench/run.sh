@@ -5,9 +5,11 @@
 #   bash bench/run.sh --quick    a short smoke run
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --static-swift-stdlib --product stripe-webhook >/dev/null
-swift build -c release --static-swift-stdlib --product payments-bench >/dev/null
+for product in stripe-webhook stripe-payment paypal-payment paypal-webhook braintree-payment braintree-webhook outbox-relay payments-bench; do
+    swift build -c release --static-swift-stdlib --product "$product" >/dev/null
+done
 bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
 pin=""
 command -v taskset >/dev/null && pin="taskset -c 0"
-$pin "$bin/payments-bench" --bootstrap "$bin/stripe-webhook" --baseline bench/baseline.json --out bench/results/latest.json "$@"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+$pin "$bin/payments-bench" --bootstrap "$bin/stripe-webhook" --bin "$bin" --baseline bench/baseline.json --out bench/results/latest.json "$@"

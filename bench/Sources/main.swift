@@ -29,6 +29,32 @@ do {
                           unit: "/s", higherIsBetter: true, value: try Benchmarks.duplicateThroughput(count: events))) }
     if wanted("runtime") { metrics.append(Metric(key: "runtime_loop_overhead_us", label: "runtime loop overhead per invocation",
                           unit: "µs", higherIsBetter: false, value: try Benchmarks.runtimeLoopOverhead(count: quick ? 500 : 5_000))) }
+    if wanted("floor") || wanted("webhook_wall") {
+        let costs = try FloorBenchmarks.compare(count: quick ? 2_000 : 10_000, rounds: quick ? 1 : 3)
+        metrics += [
+            Metric(key: "webhook_wall_us_per_event", label: "webhook path, wall time per event", unit: "µs", higherIsBetter: false, value: costs.oursWall),
+            Metric(key: "webhook_cpu_us_per_event", label: "webhook path, CPU time per event", unit: "µs", higherIsBetter: false, value: costs.oursCPU),
+            Metric(key: "floor_wall_us_per_event", label: "C floor (OpenSSL HMAC, scan, SQLite), wall per event", unit: "µs", higherIsBetter: false, value: costs.floorWall),
+            Metric(key: "floor_cpu_us_per_event", label: "C floor, CPU per event", unit: "µs", higherIsBetter: false, value: costs.floorCPU),
+            Metric(key: "webhook_to_floor_wall_ratio", label: "ours / floor, wall", unit: "×", higherIsBetter: false, value: costs.oursWall / costs.floorWall),
+            Metric(key: "webhook_to_floor_cpu_ratio", label: "ours / floor, CPU", unit: "×", higherIsBetter: false, value: costs.oursCPU / costs.floorCPU),
+        ]
+    }
+    if let folder = option("--bin"), wanted("memory") {
+        let invocations = quick ? 2_000 : 10_000
+        let usage = try MemoryBenchmarks.stripeWebhook(bootstrap: folder + "/stripe-webhook", count: invocations)
+        metrics.append(Metric(key: "peak_rss_mb_stripe_webhook", label: "stripe-webhook peak RSS, \(invocations) real webhooks",
+                              unit: "MB", higherIsBetter: false, value: usage.peakMB))
+        metrics.append(Metric(key: "rss_growth_mb_stripe_webhook", label: "stripe-webhook RSS growth, invocation 1,000 → last",
+                              unit: "MB", higherIsBetter: false, value: usage.growthMB))
+        for (function, event, environment, expect) in MemoryCases.all {
+            let usage = try MemoryBenchmarks.function(bootstrap: folder + "/" + function, event: event, count: invocations,
+                                                      environment: environment, expect: expect)
+            let key = function.replacingOccurrences(of: "-", with: "_")
+            metrics.append(Metric(key: "peak_rss_mb_\(key)", label: "\(function) peak RSS (growth \(String(format: "%+.1f", usage.growthMB)) MB)",
+                                  unit: "MB", higherIsBetter: false, value: usage.peakMB))
+        }
+    }
     if let bootstrap = option("--bootstrap"), wanted("cold") {
         metrics.append(Metric(key: "cold_start_to_first_response_ms", label: "stripe-webhook exec → first response (median)",
                               unit: "ms", higherIsBetter: false, value: try Benchmarks.coldStart(bootstrap: bootstrap, runs: quick ? 5 : 21)))
