@@ -14,6 +14,11 @@ public final class CurlHTTPClient: HTTPClient, Sendable {
         handle = Mutex(EasyHandle())
     }
 
+    /// Loads libcurl now (and runs `curl_global_init`), for a function whose first invocation will
+    /// certainly call out over HTTPS: the cost moves from the first request to the init phase.
+    @discardableResult
+    public static func preload() -> Bool { ccurl_load() == 1 }
+
     public func send(_ request: HTTPRequest) throws -> HTTPResponse {
         try handle.withLock { easy in try easy.perform(request, connectTimeout: connectTimeout) }
     }

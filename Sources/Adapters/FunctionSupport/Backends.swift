@@ -11,6 +11,8 @@ public struct Backends: Sendable {
     /// no stream, so they do; with DynamoDB the table's stream feeds `outbox-relay`, and the payment and
     /// webhook functions never call the bus.
     public var drainsAfterResponse: Bool
+    /// Whether every invocation calls AWS over HTTPS (DynamoDB, EventBridge), so libcurl is certainly needed.
+    public var callsAWS = false
 
     public init(store: any PaymentStore, outbox: any OutboxStore, publisher: any EventPublisher, drainsAfterResponse: Bool) {
         self.store = store
@@ -42,13 +44,17 @@ public struct Backends: Sendable {
         case .sqlite(let path):
             let store = try SQLitePaymentStore(path: path)
             let publisher = try bus ?? SQLiteEventBus(database: store.database)
-            return Backends(store: store, outbox: store, publisher: publisher, drainsAfterResponse: true)
+            var backends = Backends(store: store, outbox: store, publisher: publisher, drainsAfterResponse: true)
+            backends.callsAWS = bus != nil
+            return backends
         case .dynamoDB(let table):
             guard let bus else {
                 throw ConfigurationError("PAYMENTS_STORE=dynamodb:… publishes to EventBridge: set PAYMENTS_EVENTS=eventbridge:BUS")
             }
             let store = DynamoDBPaymentStore(client: try aws(.dynamoDB), tableName: table)
-            return Backends(store: store, outbox: store, publisher: bus, drainsAfterResponse: false)
+            var backends = Backends(store: store, outbox: store, publisher: bus, drainsAfterResponse: false)
+            backends.callsAWS = true
+            return backends
         }
     }
 }

@@ -31,6 +31,9 @@ public enum FunctionMain {
             loop.reportInitError(error)
             exit(1)
         }
+        // On DynamoDB every invocation calls AWS over HTTPS: load libcurl during init rather than in the
+        // first request. On SQLite a webhook never needs it, so it is never loaded.
+        if runtime.backends.callsAWS { CurlHTTPClient.preload() }
         do {
             try loop.run(
                 handler: { try runtime.invoke(event: $0.event, context: $0.context) },
