@@ -59,7 +59,7 @@ done
 
 # The host path of a soname, as the loader finds it for FILE.
 host_path() { # FILE SONAME
-    ldd "$1" | awk -v soname="$2" '$1 == soname && $3 ~ /^\// { print $3; exit }'
+    ldd "$1" | awk -v soname="$2" '$1 == soname && $3 ~ /^\// && !found { print $3; found = 1 }'
 }
 needed() { # FILE -> its DT_NEEDED sonames
     readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'
