@@ -94,7 +94,13 @@ output "serverless_params" {
       deliveryQueueArn     = module.events.queue_arns["delivery"]
       notificationQueueArn = module.events.queue_arns["notification"]
       notificationTopicArn = module.consumers.topic_arn
+      notificationChannels = join(",", var.notification_channels)
+      notificationSender   = var.notification_sender
     },
+    var.enable_delivery ? { deliveryTableName = module.delivery_table[0].name } : {},
+    var.enable_notification ? { notificationTableName = module.notification_table[0].name } : {},
+    # email => notificationEmailQueueArn
+    { for channel, arn in module.consumers.channel_queue_arns : "notification${title(channel)}QueueArn" => arn },
     # stripe-payment => stripePaymentRoleArn
     { for name, arn in module.iam.role_arns : "${lower(substr(name, 0, 1))}${substr(replace(title(replace(name, "-", " ")), " ", ""), 1, -1)}RoleArn" => arn },
   )
