@@ -30,18 +30,21 @@ module "notification_table" {
 }
 
 locals {
-  consumer_environments = {
-    delivery = merge({
+  consumer_default_environments = {
+    delivery = {
       DELIVERY_STORE  = "dynamodb:${var.delivery_table_name}"
       DELIVERY_EVENTS = "eventbridge:${var.bus_name}"
-    }, lookup(var.consumer_environment_overrides, "delivery", {}))
-    notification = merge({
+    }
+    notification = {
       NOTIFICATION_STORE      = "dynamodb:${var.notification_table_name}"
       NOTIFICATION_EVENTS     = "eventbridge:${var.bus_name}"
       NOTIFICATION_CHANNELS   = join(",", var.notification_channels)
       NOTIFICATION_TOPIC      = module.consumers.topic_arn
       NOTIFICATION_SES_SENDER = var.notification_sender
-    }, lookup(var.consumer_environment_overrides, "notification", {}))
+    }
+  }
+  consumer_environments = {
+    for name, environment in local.consumer_default_environments : name => merge(environment, lookup(var.consumer_environment_overrides, name, {}))
   }
 
   consumer_queue_access = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
