@@ -89,7 +89,8 @@ locals {
     for name, f in local.functions : name => merge(
       local.common_environment,
       { for setting in f.settings : setting => var.provider_settings[setting] if lookup(var.provider_settings, setting, "") != "" },
-      { for secret in f.secrets : secret => data.aws_ssm_parameter.secret[secret].value },
+      # (Read only when Terraform deploys the functions: see the data source below.)
+      { for secret in f.secrets : secret => data.aws_ssm_parameter.secret[secret].value if var.manage_functions },
     )
   }
 }

@@ -1,5 +1,5 @@
 # The event bus and the routing rules of events/rules.json (the one definition, read by the root module
-# with jsondecode(file(...)) and passed in as var.rules), each delivering to an SQS queue per target,
+# with jsondecode(file(...)) and passed in as var.rules, patterns verbatim), each delivering to an SQS queue per target,
 # named BUS-TARGET with a dead-letter queue BUS-TARGET-dlq after 5 receives: the same names and shape
 # `payments aws init` creates (docs/aws.md).
 
@@ -30,7 +30,7 @@ resource "aws_cloudwatch_event_rule" "this" {
   name           = each.key
   description    = each.value.description
   event_bus_name = aws_cloudwatch_event_bus.this.name
-  event_pattern  = jsonencode(each.value.pattern)
+  event_pattern  = each.value.pattern
   tags           = var.tags
 }
 

@@ -4,12 +4,12 @@ variable "bus_name" {
 }
 
 variable "rules" {
-  description = "The routing rules, as events/rules.json holds them: name, description, target, pattern (an EventBridge event pattern)."
+  description = "The routing rules, as events/rules.json holds them: name, description, target, and the EventBridge event pattern as JSON text."
   type = list(object({
     name        = string
     description = string
     target      = string
-    pattern     = any
+    pattern     = string
   }))
 }
 
