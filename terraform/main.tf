@@ -13,14 +13,6 @@ locals {
 
   # The one definition of the routing rules, shared with `payments aws init` and the local bus.
   rules = jsondecode(file("${path.module}/../events/rules.json")).rules
-  # Each rule's pattern goes on as JSON text: the patterns differ in shape, and a list of objects
-  # must hold one type.
-  rule_definitions = [for rule in local.rules : {
-    name        = rule.name
-    description = rule.description
-    target      = rule.target
-    pattern     = jsonencode(rule.pattern)
-  }]
 
   alarm_actions = [aws_sns_topic.alarms.arn]
 }
@@ -51,7 +43,7 @@ module "table" {
 module "events" {
   source                     = "./modules/events"
   bus_name                   = var.bus_name
-  rules                      = local.rule_definitions
+  rules                      = local.rules
   kms_key_arn                = module.kms.key_arn
   max_receive_count          = var.max_receive_count
   visibility_timeout_seconds = 6 * var.consumer_sizing.timeout

@@ -5,7 +5,10 @@
 
 locals {
   targets = toset([for rule in var.rules : rule.target])
-  rules   = { for rule in var.rules : rule.name => rule }
+  # By name; each pattern as JSON text (the patterns differ in shape, so they cannot share one type).
+  rules = { for rule in var.rules : rule.name => { description = rule.description, target = rule.target, pattern = jsonencode(rule.pattern) } }
+  # Rule name => its target.
+  rule_targets = { for rule in var.rules : rule.name => rule.target }
 }
 
 resource "aws_cloudwatch_event_bus" "this" {
@@ -56,7 +59,7 @@ resource "aws_sqs_queue_policy" "this" {
       Resource  = module.queue[each.key].arn
       Condition = {
         ArnEquals = {
-          "aws:SourceArn" = [for name, rule in local.rules : aws_cloudwatch_event_rule.this[name].arn if rule.target == each.key]
+          "aws:SourceArn" = [for name, target in local.rule_targets : aws_cloudwatch_event_rule.this[name].arn if target == each.key]
         }
       }
     }]
