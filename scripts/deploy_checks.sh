@@ -86,7 +86,7 @@ checkov_run() {
     local unexplained
     unexplained=$(grep -rnE 'checkov:skip=[A-Z0-9_]+ *$' terraform || true)
     [ -z "$unexplained" ] || { echo "skips without a reason:"; echo "$unexplained"; return 1; }
-    echo "$out" | grep -E 'Passed checks: [0-9]+, Failed checks: 0,' || return 1
+    echo "$out" | grep -qE 'Passed checks: [0-9]+, Failed checks: 0,' || return 1
     return $status
 }
 step "c. checkov -d terraform --framework terraform" checkov_run
