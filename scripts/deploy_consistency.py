@@ -1,0 +1,327 @@
+#!/usr/bin/env python3
+"""The deployment files agree with the code: terraform/ and serverless/ against the function registry,
+DESIGN.md's names and each other.
+
+    python3 scripts/deploy_consistency.py [--registry FILE]
+
+The registry is what `payments functions` prints (NAME<TAB>TRIGGER, the routes of HTTP functions):
+by default `$(swift build --show-bin-path)/payments functions` (built if missing), or FILE.
+Needs python-hcl2 (>= 7, strings keep their quotes) and PyYAML: scripts/deploy_checks.sh provides them.
+
+Fails (exit 1) when a function, a route, a handler, an artifact or an environment variable name differs
+between the registry, terraform/ and serverless/, or is not one of DESIGN.md's (or the README's
+configuration table's) names. Ends with "deploy consistency: N passed, M failed".
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+
+import hcl2
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TF = os.path.join(ROOT, "terraform")
+SLS = os.path.join(ROOT, "serverless")
+
+results = []
+
+
+def check(condition, what, detail=""):
+    results.append(bool(condition))
+    print(("ok   " if condition else "FAIL ") + what + ("" if condition or not detail else f"\n       {detail}"))
+    return condition
+
+
+def clean(value):
+    """python-hcl2 keeps string quotes ('"x"') and block markers: strip both, recursively."""
+    if isinstance(value, str):
+        return value[1:-1] if len(value) >= 2 and value[0] == '"' and value[-1] == '"' else value
+    if isinstance(value, list):
+        return [clean(v) for v in value]
+    if isinstance(value, dict):
+        return {clean(k): clean(v) for k, v in value.items() if k not in ("__is_block__", "__comments__", "__inline_comments__")}
+    return value
+
+
+def load_tf(path):
+    with open(os.path.join(TF, path)) as handle:
+        return clean(hcl2.load(handle))
+
+
+def locals_of(document):
+    merged = {}
+    for block in document.get("locals", []):
+        merged.update(block)
+    return merged
+
+
+def resource(document, kind, name):
+    for block in document.get("resource", []):
+        if kind in block and name in block[kind]:
+            return block[kind][name]
+    raise KeyError(f"resource {kind}.{name}")
+
+
+def variable_default(document, name):
+    for block in document.get("variable", []):
+        if name in block:
+            return block[name].get("default")
+    raise KeyError(f"variable {name}")
+
+
+def module_block(document, name):
+    for block in document.get("module", []):
+        if name in block:
+            return block[name]
+    raise KeyError(f"module {name}")
+
+
+# --- the registry ---------------------------------------------------------------------------------
+
+def registry_lines(path):
+    if path:
+        with open(path) as handle:
+            return handle.read()
+    binary = os.environ.get("PAYMENTS_BIN")
+    if not binary:
+        bin_path = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True,
+                                  stdout=subprocess.PIPE, text=True).stdout.strip()
+        binary = os.path.join(bin_path, "payments")
+        if not os.path.exists(binary):
+            print("building payments (swift build --product payments)", file=sys.stderr)
+            subprocess.run(["swift", "build", "--product", "payments"], cwd=ROOT, check=True, stdout=sys.stderr)
+    return subprocess.run([binary, "functions"], cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True).stdout
+
+
+def parse_registry(text):
+    functions = {}
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        name, _, trigger = line.partition("\t")
+        if re.match(r"^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) /", trigger):
+            functions[name] = {"kind": "http", "routes": [r.strip() for r in trigger.split(", ")]}
+        elif "DynamoDB stream" in trigger:
+            functions[name] = {"kind": "stream", "routes": []}
+        elif trigger.startswith("SQS queue"):
+            functions[name] = {"kind": "sqs", "routes": []}
+        else:
+            functions[name] = {"kind": trigger, "routes": []}
+    return functions
+
+
+# --- DESIGN.md and README names ---------------------------------------------------------------------
+
+def readme_names():
+    with open(os.path.join(ROOT, "README.md")) as handle:
+        text = handle.read()
+    section = re.search(r"^## Configuration\n(.*?)(?=^## )", text, re.S | re.M)
+    return set(re.findall(r"`([A-Z][A-Z0-9_]+)`", section.group(1) if section else ""))
+
+
+def find_design():
+    for candidate in (os.path.join(ROOT, "..", "shared", "DESIGN.md"), "/work/shared/DESIGN.md", os.path.join(ROOT, "DESIGN.md")):
+        if os.path.exists(candidate):
+            return candidate
+    return None
+
+
+# --- serverless -------------------------------------------------------------------------------------
+
+SSM = re.compile(r"^\$\{ssm:(/[^}]*)/([A-Z][A-Z0-9_]*)\}$")
+
+
+def serverless_routes(function):
+    routes = []
+    for event in function.get("events") or []:
+        if "httpApi" in event:
+            http = event["httpApi"]
+            authorizer = (http.get("authorizer") or {}).get("type", "NONE") if isinstance(http, dict) else "NONE"
+            routes.append((f"{http['method'].upper()} {http['path']}", authorizer.upper()))
+    return routes
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--registry", help="a file holding `payments functions` output, instead of running it")
+    args = parser.parse_args()
+
+    registry = parse_registry(registry_lines(args.registry))
+    design = find_design()
+    if design:
+        with open(design) as handle:
+            text = handle.read()
+        executables = set(re.findall(r"`([a-z][a-z0-9-]*)`", re.search(r"^Executables:(.*?)\n\n", text, re.S | re.M).group(1)))
+        env_section = re.search(r"^Environment \(.*?\n(.*?)\nCLI ", text, re.S | re.M).group(1)
+        design_env = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", env_section))
+    else:
+        executables, design_env = set(), set()
+    check(design is not None and executables and design_env, "DESIGN.md found with its executables and environment names",
+          "DESIGN.md not found next to the repository (../shared/DESIGN.md)")
+    known_env = design_env | readme_names()
+
+    functions_tf = load_tf("functions.tf")
+    tf_locals = locals_of(functions_tf)
+    catalogue = tf_locals["catalogue"]
+    common_env = set(tf_locals["common_environment"])
+    variables_tf = load_tf("variables.tf")
+    providers_enabled = variable_default(variables_tf, "providers_enabled")
+    ssm_prefix = variable_default(variables_tf, "ssm_parameter_prefix")
+    consumers_tf = locals_of(load_tf("consumers.tf"))
+    tf_consumers = consumers_tf["consumer_default_environments"]
+
+    with open(os.path.join(SLS, "serverless.yml")) as handle:
+        sls = yaml.safe_load(handle)
+    with open(os.path.join(SLS, "consumers.yml")) as handle:
+        sls_consumers = yaml.safe_load(handle)
+    sls_functions = sls["functions"]
+    sls_consumer_functions = sls_consumers["functions"]
+
+    deployable = {name for name, f in registry.items() if f["kind"] in ("http", "stream")}
+    registry_consumers = {name for name, f in registry.items() if f["kind"] == "sqs"}
+
+    # 1. The functions.
+    check(set(catalogue) == deployable, "terraform/functions.tf lists the registry's functions",
+          f"registry {sorted(deployable)}, terraform {sorted(catalogue)}")
+    check(set(sls_functions) == deployable, "serverless/serverless.yml lists the registry's functions",
+          f"registry {sorted(deployable)}, serverless {sorted(sls_functions)}")
+    check(set(tf_consumers) == set(sls_consumer_functions), "the consumers agree: terraform/consumers.tf and serverless/consumers.yml",
+          f"terraform {sorted(tf_consumers)}, serverless {sorted(sls_consumer_functions)}")
+    check(registry_consumers <= set(tf_consumers), "every SQS function of the registry is a consumer in terraform and serverless",
+          f"missing: {sorted(registry_consumers - set(tf_consumers))}")
+    if executables:
+        wanted = executables - {"payments"}
+        have = set(catalogue) | set(tf_consumers)
+        check(wanted == have, "the deployed functions are DESIGN.md's executables (less the CLI)",
+              f"DESIGN.md {sorted(wanted)}, terraform + serverless {sorted(have)}")
+    for name in sorted(sls_functions):
+        check(sls_functions[name].get("name") == "${param:functionPrefix}" + name,
+              f"serverless {name}: deployed as functionPrefix + its name, as terraform names it",
+              f"name: {sls_functions[name].get('name')!r}")
+
+    # 2. Routes: the registry's, on both sides, and GET /payments/{id} to one payment function.
+    lookup = f"{providers_enabled[0]}-payment"
+    check(set(providers_enabled) == {f["provider"] for f in catalogue.values() if f.get("provider")},
+          "terraform deploys every provider of the catalogue by default", f"providers_enabled = {providers_enabled}")
+    served = {}
+    for name in sorted(deployable):
+        expected = registry[name]["routes"]
+        if name in catalogue:
+            check(catalogue[name].get("routes") == expected, f"terraform {name}: routes {expected}",
+                  f"terraform has {catalogue[name].get('routes')}")
+        if name not in sls_functions:
+            continue
+        shared = [r for r in expected if sum(r in f["routes"] for f in registry.values()) > 1]
+        wanted = sorted(r for r in expected if r not in shared or name == lookup)
+        routes = serverless_routes(sls_functions[name])
+        check(sorted(r for r, _ in routes) == wanted, f"serverless {name}: routes {wanted}",
+              f"serverless has {sorted(r for r, _ in routes)}")
+        for route, authorizer in routes:
+            served.setdefault(route, []).append(name)
+            expected_auth = "NONE" if route.startswith("POST /webhooks/") else "AWS_IAM"
+            check(authorizer == expected_auth, f"serverless {name}: {route} authorization {expected_auth}", f"has {authorizer}")
+    all_routes = {r for f in registry.values() for r in f["routes"]}
+    check(set(served) == all_routes and all(len(v) == 1 for v in served.values()),
+          "serverless serves every registry route exactly once", f"served {served}")
+    tf_auth = variable_default(variables_tf, "payment_routes_authorization")
+    check(tf_auth == "AWS_IAM", "terraform's payment routes default to AWS_IAM, as serverless's", f"default {tf_auth}")
+    routes_local = json.dumps(tf_locals.get("routes"))
+    check('startswith(route, \\"POST /webhooks/\\") ? \\"NONE\\"' in routes_local, "terraform's webhook routes are open (NONE)", routes_local)
+    check(tf_locals.get("lookup_function") == "${var.providers_enabled[0]}-payment",
+          "terraform routes GET /payments/{id} to the first provider's payment function, as serverless does",
+          f"lookup_function = {tf_locals.get('lookup_function')}")
+
+    # 3. Runtime, handler, artifact.
+    lambda_fn = resource(load_tf("modules/lambda/main.tf"), "aws_lambda_function", "this")
+    check(lambda_fn.get("runtime") == "provided.al2023" and lambda_fn.get("handler") == "bootstrap",
+          "terraform functions: runtime provided.al2023, handler bootstrap", f"{lambda_fn.get('runtime')}, {lambda_fn.get('handler')}")
+    functions_module = load_tf("modules/functions/main.tf")
+    consumers_module = load_tf("modules/consumers/main.tf")
+    for label, document in (("modules/functions", functions_module), ("modules/consumers", consumers_module)):
+        zip_path = module_block(document, "function").get("zip_path")
+        check(zip_path == "${var.dist_dir}/${each.key}.zip", f"terraform {label}: artifact DIST/NAME.zip", f"zip_path = {zip_path}")
+    main_tf = load_tf("main.tf")
+    check(locals_of(main_tf).get("dist_dir", "").endswith('abspath(\\"${path.module}/../dist\\")}') or
+          "../dist" in locals_of(main_tf).get("dist_dir", ""), "terraform's dist folder is ../dist", locals_of(main_tf).get("dist_dir"))
+    for document, label in ((sls, "serverless.yml"), (sls_consumers, "consumers.yml")):
+        provider = document["provider"]
+        check(provider.get("runtime") == "provided.al2023", f"serverless {label}: runtime provided.al2023", provider.get("runtime"))
+        for name, function in document["functions"].items():
+            artifact = (function.get("package") or {}).get("artifact")
+            check(function.get("handler") == "bootstrap" and artifact == f"../dist/{name}.zip" and function.get("runtime", provider["runtime"]) == "provided.al2023",
+                  f"serverless {name}: handler bootstrap, artifact ../dist/{name}.zip",
+                  f"handler {function.get('handler')}, artifact {artifact}")
+
+    # 4. Environment names.
+    sls_common = set((sls["provider"].get("environment") or {}))
+    check(common_env == {"PAYMENTS_STORE", "PAYMENTS_EVENTS"} == sls_common,
+          "every function gets PAYMENTS_STORE and PAYMENTS_EVENTS on both sides", f"terraform {sorted(common_env)}, serverless {sorted(sls_common)}")
+    check(tf_locals["common_environment"].get("PAYMENTS_STORE", "").startswith("dynamodb:") and
+          str(sls["provider"]["environment"].get("PAYMENTS_STORE", "")).startswith("dynamodb:") and
+          tf_locals["common_environment"].get("PAYMENTS_EVENTS", "").startswith("eventbridge:") and
+          str(sls["provider"]["environment"].get("PAYMENTS_EVENTS", "")).startswith("eventbridge:"),
+          "store dynamodb:TABLE and events eventbridge:BUS on both sides")
+    for name in sorted(set(catalogue) & set(sls_functions)):
+        entry = catalogue[name]
+        tf_names = common_env | set(entry.get("secrets", [])) | set(entry.get("settings", []))
+        sls_env = dict(sls["provider"].get("environment") or {})
+        sls_env.update(sls_functions[name].get("environment") or {})
+        check(tf_names == set(sls_env), f"{name}: the same environment names in terraform and serverless",
+              f"only terraform {sorted(tf_names - set(sls_env))}, only serverless {sorted(set(sls_env) - tf_names)}")
+        unknown = sorted(n for n in tf_names | set(sls_env) if n not in known_env)
+        check(not unknown, f"{name}: every environment name is DESIGN.md's or the README's", f"unknown: {unknown}")
+        for variable, value in sls_env.items():
+            match = SSM.match(str(value))
+            if variable in entry.get("secrets", []):
+                check(match and match.group(2) == variable and match.group(1) == ssm_prefix,
+                      f"{name}: {variable} from ${{ssm:{ssm_prefix}/{variable}}}, the parameter terraform reads", f"serverless has {value}")
+            elif match:
+                check(False, f"{name}: {variable} comes from SSM in serverless only", "terraform does not read it from SSM for this function")
+
+    # 5. Consumers: the same names on both sides, fed by SQS with partial batch responses.
+    for name in sorted(set(tf_consumers) & set(sls_consumer_functions)):
+        tf_names, sls_names = set(tf_consumers[name]), set(sls_consumer_functions[name].get("environment") or {})
+        check(tf_names == sls_names, f"{name}: the same environment names in terraform/consumers.tf and serverless/consumers.yml",
+              f"only terraform {sorted(tf_names - sls_names)}, only serverless {sorted(sls_names - tf_names)}")
+        proposed = sorted(n for n in tf_names if n not in known_env)
+        if proposed:
+            print(f"note {name}: environment names not yet in DESIGN.md or the README (proposed): {', '.join(proposed)}")
+        sqs = [e["sqs"] for e in sls_consumer_functions[name].get("events") or [] if "sqs" in e]
+        check(sqs and all(e.get("functionResponseType") == "ReportBatchItemFailures" for e in sqs),
+              f"serverless {name}: fed by SQS with ReportBatchItemFailures")
+    mapping = resource(consumers_module, "aws_lambda_event_source_mapping", "queue")
+    check(mapping.get("function_response_types") == ["ReportBatchItemFailures"], "terraform consumers: SQS mappings with ReportBatchItemFailures")
+    with open(os.path.join(ROOT, "events", "rules.json")) as handle:
+        targets = {rule["target"] for rule in json.load(handle)["rules"]}
+    check(targets == set(tf_consumers), "the rules' targets (events/rules.json) are the consumers", f"targets {sorted(targets)}")
+    check('file(\\"${path.module}/../events/rules.json\\")' in json.dumps(locals_of(main_tf).get("rules")),
+          "terraform reads the rules from events/rules.json", str(locals_of(main_tf).get("rules")))
+
+    # 6. The relay's stream mapping, the same on both sides.
+    relay_tf = resource(functions_module, "aws_lambda_event_source_mapping", "relay")
+    functions_vars = load_tf("modules/functions/variables.tf")
+    stream = [e["stream"] for e in sls_functions.get("outbox-relay", {}).get("events") or [] if "stream" in e]
+    check(len(stream) == 1 and stream[0].get("type") == "dynamodb", "serverless outbox-relay: fed by the table's stream")
+    if stream:
+        s = stream[0]
+        check(relay_tf.get("function_response_types") == ["ReportBatchItemFailures"] and s.get("functionResponseType") == "ReportBatchItemFailures",
+              "relay: ReportBatchItemFailures on both sides")
+        check(relay_tf.get("bisect_batch_on_function_error") is True and s.get("bisectBatchOnFunctionError") is True, "relay: bisect on error on both sides")
+        check(variable_default(functions_vars, "relay_maximum_retry_attempts") == variable_default(variables_tf, "relay_maximum_retry_attempts") == s.get("maximumRetryAttempts"),
+              "relay: the same maximum retry attempts", f"serverless {s.get('maximumRetryAttempts')}")
+        check(variable_default(functions_vars, "relay_batch_size") == s.get("batchSize"), "relay: the same batch size", f"serverless {s.get('batchSize')}")
+        check(relay_tf.get("starting_position") == s.get("startingPosition") == "TRIM_HORIZON", "relay: starting position TRIM_HORIZON on both sides")
+        check("onFailure" in (s.get("destinations") or {}) and relay_tf.get("destination_config"), "relay: an on-failure destination on both sides")
+        check("OUTBOX#" in json.dumps(s.get("filterPatterns")) and "OUTBOX#" in json.dumps(relay_tf.get("filter_criteria")),
+              "relay: only OUTBOX# inserts, on both sides")
+
+    passed, failed = results.count(True), results.count(False)
+    print(f"deploy consistency: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

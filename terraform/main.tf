@@ -1,0 +1,119 @@
+# The payments system on AWS. Read in this order:
+#   main.tf         the core: keys, the payments table, the bus with the rules of events/rules.json and
+#                   their queues, the relay's failure queue, the alarm topic, and the modules below
+#   functions.tf    the functions of the registry (`payments functions`): routes, settings, secrets
+#   permissions.tf  what each function's role may do (docs/aws.md, "IAM permissions per function")
+#   consumers.tf    Delivery and Notification: fan-out topic and queues now, functions when enabled
+#   outputs.tf      names and ARNs, and the parameters serverless/ needs
+# modules/: kms, table, queue, events, iam, lambda, functions, consumers, api (each with a header comment).
+
+locals {
+  tags     = merge(var.tags, { service = "payments" })
+  dist_dir = var.dist_dir != "" ? var.dist_dir : abspath("${path.module}/../dist")
+
+  # The one definition of the routing rules, shared with `payments aws init` and the local bus.
+  rules = jsondecode(file("${path.module}/../events/rules.json")).rules
+
+  alarm_actions = [aws_sns_topic.alarms.arn]
+}
+
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+data "aws_partition" "current" {}
+
+# Queues, topics, log groups and the functions' environment are encrypted with this key.
+module "kms" {
+  source      = "./modules/kms"
+  alias       = "${var.table_name}-platform"
+  description = "Payments: queues, topics, log groups, function environments"
+  tags        = local.tags
+}
+
+# The payments table: payments, idempotency keys, provider references, outbox items; its stream feeds
+# outbox-relay.
+module "table" {
+  source              = "./modules/table"
+  name                = var.table_name
+  stream              = true
+  deletion_protection = var.table_deletion_protection
+  tags                = local.tags
+}
+
+# The bus and the rules: an SQS queue BUS-TARGET (+ BUS-TARGET-dlq) per rule target.
+module "events" {
+  source                     = "./modules/events"
+  bus_name                   = var.bus_name
+  rules                      = local.rules
+  kms_key_arn                = module.kms.key_arn
+  max_receive_count          = var.max_receive_count
+  visibility_timeout_seconds = 6 * var.consumer_sizing.timeout
+  alarm_actions              = local.alarm_actions
+  tags                       = local.tags
+}
+
+# Where the stream's event source mapping records a batch outbox-relay failed after its retries (the
+# batch's shard and sequence numbers; the outbox items themselves stay in the table).
+module "relay_failures" {
+  source                    = "./modules/queue"
+  name                      = "${var.table_name}-outbox-relay-failures"
+  kms_key_arn               = module.kms.key_arn
+  dead_letter_queue         = false
+  message_retention_seconds = 1209600
+  alarm_actions             = local.alarm_actions
+  tags                      = local.tags
+}
+
+resource "aws_sns_topic" "alarms" {
+  name              = "${var.table_name}-alarms"
+  kms_master_key_id = module.kms.key_arn
+  tags              = local.tags
+}
+
+resource "aws_sns_topic_subscription" "alarm_email" {
+  count     = var.alarm_email == "" ? 0 : 1
+  topic_arn = aws_sns_topic.alarms.arn
+  protocol  = "email"
+  endpoint  = var.alarm_email
+}
+
+# One role per function, whoever deploys the functions.
+module "iam" {
+  source      = "./modules/iam"
+  functions   = local.permissions
+  name_prefix = var.function_name_prefix
+  tags        = local.tags
+}
+
+module "functions" {
+  source = "./modules/functions"
+  count  = var.manage_functions ? 1 : 0
+
+  functions                    = local.function_sizing
+  environments                 = local.environments
+  role_arns                    = module.iam.role_arns
+  dist_dir                     = local.dist_dir
+  name_prefix                  = var.function_name_prefix
+  kms_key_arn                  = module.kms.key_arn
+  log_retention_days           = var.log_retention_days
+  alarm_actions                = local.alarm_actions
+  stream_arn                   = module.table.stream_arn
+  relay_failure_queue_arn      = module.relay_failures.arn
+  relay_maximum_retry_attempts = var.relay_maximum_retry_attempts
+  relay_iterator_age_alarm_ms  = var.relay_iterator_age_alarm_ms
+  tags                         = local.tags
+}
+
+module "api" {
+  source = "./modules/api"
+  count  = var.manage_functions ? 1 : 0
+
+  name                   = var.api_name
+  routes                 = local.routes
+  function_names         = module.functions[0].function_names
+  invoke_arns            = module.functions[0].invoke_arns
+  throttling_burst_limit = var.api_throttling.burst_limit
+  throttling_rate_limit  = var.api_throttling.rate_limit
+  kms_key_arn            = module.kms.key_arn
+  log_retention_days     = var.log_retention_days
+  tags                   = local.tags
+}

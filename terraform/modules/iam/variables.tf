@@ -1,0 +1,25 @@
+variable "functions" {
+  description = "Function name => the statements of its role's policy (besides its own logs and X-Ray)."
+  type = map(list(object({
+    sid       = string
+    actions   = list(string)
+    resources = list(string)
+    conditions = optional(list(object({
+      test     = string
+      variable = string
+      values   = list(string)
+    })), [])
+  })))
+}
+
+variable "name_prefix" {
+  description = "Prefix of the function and role names."
+  type        = string
+  default     = ""
+}
+
+variable "tags" {
+  description = "Tags."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,15 @@
+variable "alias" {
+  description = "Alias of the key, without the alias/ prefix."
+  type        = string
+}
+
+variable "description" {
+  description = "What the key encrypts."
+  type        = string
+}
+
+variable "tags" {
+  description = "Tags for the key."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,107 @@
+output "api_endpoint" {
+  description = "Base URL of the HTTP API (null when serverless/ deploys the functions: `serverless info` prints it)."
+  value       = var.manage_functions ? module.api[0].endpoint : null
+}
+
+output "routes" {
+  description = "Route key => the function that serves it."
+  value       = { for key, route in local.routes : key => "${var.function_name_prefix}${route.function}" }
+}
+
+output "function_names" {
+  description = "Deployed function names (empty when serverless/ deploys them)."
+  value       = var.manage_functions ? merge(module.functions[0].function_names, module.consumers.function_names) : {}
+}
+
+output "table_name" {
+  description = "The payments table (PAYMENTS_STORE=dynamodb:TABLE)."
+  value       = module.table.name
+}
+
+output "table_arn" {
+  description = "The payments table's ARN."
+  value       = module.table.arn
+}
+
+output "table_stream_arn" {
+  description = "The payments table's stream (feeds outbox-relay)."
+  value       = module.table.stream_arn
+}
+
+output "bus_name" {
+  description = "The EventBridge bus (PAYMENTS_EVENTS=eventbridge:BUS)."
+  value       = module.events.bus_name
+}
+
+output "bus_arn" {
+  description = "The bus's ARN."
+  value       = module.events.bus_arn
+}
+
+output "queue_urls" {
+  description = "Rule target queues (BUS-TARGET) by target."
+  value       = module.events.queue_urls
+}
+
+output "queue_arns" {
+  description = "Rule target queue ARNs by target."
+  value       = module.events.queue_arns
+}
+
+output "notification_topic_arn" {
+  description = "Notification's fan-out topic."
+  value       = module.consumers.topic_arn
+}
+
+output "notification_channel_queue_arns" {
+  description = "Notification's channel queues by channel."
+  value       = module.consumers.channel_queue_arns
+}
+
+output "relay_failure_queue_arn" {
+  description = "Where outbox-relay's event source mapping records the batches it gave up on."
+  value       = module.relay_failures.arn
+}
+
+output "role_arns" {
+  description = "Execution role by function."
+  value       = module.iam.role_arns
+}
+
+output "kms_key_arn" {
+  description = "The platform key (queues, topics, logs, function environments)."
+  value       = module.kms.key_arn
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic the alarms notify."
+  value       = aws_sns_topic.alarms.arn
+}
+
+# Everything serverless/ needs, as `serverless deploy --param="KEY=VALUE"` pairs (docs/deploy.md).
+output "serverless_params" {
+  description = "Parameters of serverless/payments and serverless/consumers."
+  value = merge(
+    {
+      region               = var.region
+      tableName            = module.table.name
+      tableStreamArn       = module.table.stream_arn
+      busName              = module.events.bus_name
+      relayFailureQueueArn = module.relay_failures.arn
+      kmsKeyArn            = module.kms.key_arn
+      ssmPrefix            = var.ssm_parameter_prefix
+      functionPrefix       = var.function_name_prefix
+      deliveryQueueArn     = module.events.queue_arns["delivery"]
+      notificationQueueArn = module.events.queue_arns["notification"]
+      notificationTopicArn = module.consumers.topic_arn
+      notificationChannels = join(",", var.notification_channels)
+      notificationSender   = var.notification_sender
+    },
+    var.enable_delivery ? { deliveryTableName = module.delivery_table[0].name } : {},
+    var.enable_notification ? { notificationTableName = module.notification_table[0].name } : {},
+    # email => notificationEmailQueueArn
+    { for channel, arn in module.consumers.channel_queue_arns : "notification${title(channel)}QueueArn" => arn },
+    # stripe-payment => stripePaymentRoleArn
+    { for name, arn in module.iam.role_arns : "${lower(substr(name, 0, 1))}${substr(replace(title(replace(name, "-", " ")), " ", ""), 1, -1)}RoleArn" => arn },
+  )
+}

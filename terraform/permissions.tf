@@ -1,0 +1,77 @@
+# What each function's role may do, besides writing its own log group and X-Ray traces (modules/iam).
+# Mirrors docs/aws.md, "IAM permissions per function". TransactWriteItems is authorised per item
+# action, so the payment and webhook functions hold GetItem, PutItem, UpdateItem, ConditionCheckItem
+# and no Query, Scan or DeleteItem.
+
+locals {
+  region    = data.aws_region.current.name
+  account   = data.aws_caller_identity.current.account_id
+  partition = data.aws_partition.current.partition
+
+  # The table is encrypted with its own customer managed key: DynamoDB uses it on the caller's behalf.
+  table_key_through_dynamodb = {
+    sid       = "TableKeyThroughDynamoDB"
+    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    resources = [module.table.kms_key_arn]
+    conditions = [{
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["dynamodb.${local.region}.amazonaws.com"]
+    }]
+  }
+  platform_key_decrypt = {
+    sid        = "PlatformKeyDecrypt"
+    actions    = ["kms:Decrypt"]
+    resources  = [module.kms.key_arn]
+    conditions = []
+  }
+  payments_table_items = {
+    sid        = "PaymentsTableItems"
+    actions    = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"]
+    resources  = [module.table.arn]
+    conditions = []
+  }
+
+  payment_and_webhook_permissions = [local.payments_table_items, local.table_key_through_dynamodb, local.platform_key_decrypt]
+
+  relay_permissions = [
+    {
+      # What the event source mapping does with the function's role to read the stream.
+      sid        = "ReadTheTableStream"
+      actions    = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"]
+      resources  = ["${module.table.arn}/stream/*"]
+      conditions = []
+    },
+    {
+      sid        = "RemovePublishedOutboxItems"
+      actions    = ["dynamodb:DeleteItem"]
+      resources  = [module.table.arn]
+      conditions = []
+    },
+    {
+      sid        = "PublishToTheBus"
+      actions    = ["events:PutEvents"]
+      resources  = [module.events.bus_arn]
+      conditions = []
+    },
+    {
+      # The mapping's on-failure destination is sent to with the function's role.
+      sid        = "RecordFailedBatches"
+      actions    = ["sqs:SendMessage"]
+      resources  = [module.relay_failures.arn]
+      conditions = []
+    },
+    {
+      sid        = "EncryptFailedBatchRecords"
+      actions    = ["kms:GenerateDataKey", "kms:Decrypt"]
+      resources  = [module.kms.key_arn]
+      conditions = []
+    },
+    local.table_key_through_dynamodb,
+  ]
+
+  permissions = merge(
+    { for name, f in local.functions : name => (f.kind == "relay" ? local.relay_permissions : local.payment_and_webhook_permissions) },
+    local.consumer_permissions,
+  )
+}
