@@ -6,7 +6,9 @@
 #      SDKs, a fresh PayPal test CA);
 #   3. the AWS end-to-end test: aws init, the functions on DynamoDB, payments relay to EventBridge and
 #      the consumers' queues, against moto_server with signature checks on, then under injected faults;
-#   4. the deployable binary checks: static release build, no Foundation/ICU, glibc <= 2.34.
+#   4. the deployable binary checks: static release build, no Foundation/ICU, glibc <= 2.34;
+#   5. the deploy checks: the Lambda zips (each loaded in a chroot of al2023's base set), terraform/
+#      parsed and checked by checkov, serverless/ and terraform/ consistent with the function registry.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,3 +27,4 @@ fi
 bash scripts/cli_e2e_test.sh
 bash scripts/aws_e2e_test.sh
 bash scripts/check_binaries.sh
+bash scripts/deploy_checks.sh
