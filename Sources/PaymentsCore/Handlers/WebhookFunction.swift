@@ -52,7 +52,7 @@ public struct WebhookFunction: RequestHandler {
         for (payment, group) in try paymentsConcerned(by: notifications, logger: context.logger) {
             try apply(group, to: payment, at: now, logger: context.logger)
         }
-        return .json(200, ["received": true])
+        return Self.received
     }
 
     /// The stored payments the notifications are about, each with its notifications, in order of first mention.
@@ -98,6 +98,9 @@ public struct WebhookFunction: RequestHandler {
             logger.info("webhook changes nothing (duplicate or late): acknowledged", fields)
         }
     }
+
+    /// The acknowledgement, built once: every verified delivery gets the same answer.
+    static let received = APIGatewayV2Response(statusCode: 200, headers: ["content-type": "application/json"], body: #"{"received":true}"#)
 
     func find(_ notification: ProviderNotification) throws -> Payment? {
         let provider = authenticator.provider
