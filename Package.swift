@@ -82,6 +82,8 @@ let package = Package(
         .executableTarget(name: "payments-bench", dependencies: ["FunctionSupport", "StripeProvider", "TestSupport", "BenchFloor"], path: "bench/Sources"),
         // The C floor the webhook path is compared with (OpenSSL's HMAC, SQLite's prepared statements).
         .target(name: "BenchFloor", path: "bench/Floor", linkerSettings: [.linkedLibrary("crypto"), .linkedLibrary("sqlite3")]),
+        // A minimal C bootstrap (Runtime API over a socket, OpenSSL HMAC, a scan): the cold-start and loop floor.
+        .executableTarget(name: "floor-bootstrap", path: "bench/FloorBootstrap", linkerSettings: [.linkedLibrary("crypto")]),
 
         // Test support: a tiny blocking HTTP/1.1 server on loopback (the in-test Lambda Runtime API,
         // provider fakes), and a seeded random number generator.

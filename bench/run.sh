@@ -5,11 +5,11 @@
 #   bash bench/run.sh --quick    a short smoke run
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for product in stripe-webhook stripe-payment paypal-payment paypal-webhook braintree-payment braintree-webhook outbox-relay payments-bench; do
+for product in floor-bootstrap stripe-webhook stripe-payment paypal-payment paypal-webhook braintree-payment braintree-webhook outbox-relay payments-bench; do
     swift build -c release --static-swift-stdlib --product "$product" >/dev/null
 done
 bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
 pin=""
 command -v taskset >/dev/null && pin="taskset -c 0"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
-$pin "$bin/payments-bench" --bootstrap "$bin/stripe-webhook" --bin "$bin" --baseline bench/baseline.json --out bench/results/latest.json "$@"
+$pin "$bin/payments-bench" --bootstrap "$bin/stripe-webhook" --floor-bootstrap "$bin/floor-bootstrap" --bin "$bin" --baseline bench/baseline.json --out bench/results/latest.json "$@"

@@ -102,7 +102,7 @@ enum Benchmarks {
 
     /// Milliseconds from exec of a bootstrap to its first response arriving at the Runtime API,
     /// median of `runs` cold starts: process start, init (store open, handler built), one webhook.
-    static func coldStart(bootstrap: String, runs: Int) throws -> Double {
+    static func coldStart(bootstrap: String, runs: Int, environment extra: [String: String] = [:]) throws -> Double {
         var samples: [Double] = []
         for _ in 0..<runs {
             let path = temporaryStorePath()
@@ -124,7 +124,7 @@ enum Benchmarks {
             process.environment = [
                 "AWS_LAMBDA_RUNTIME_API": server.address, "STRIPE_WEBHOOK_SECRET": secret,
                 "PAYMENTS_STORE": "sqlite:\(path)", "PATH": "/usr/bin:/bin",
-            ]
+            ].merging(extra) { $1 }
             process.standardError = FileHandle.nullDevice
             try process.run()
             let deadline = start + .seconds(10)

@@ -1,6 +1,6 @@
 import Foundation
 
-// payments-bench [--bootstrap PATH] [--baseline FILE] [--out FILE] [--quick]
+// payments-bench [--bootstrap PATH] [--floor-bootstrap PATH] [--bin FOLDER] [--baseline FILE] [--out FILE] [--quick] [--only KEY]
 // Prints each measurement beside its baseline; run through bench/run.sh (release build, one core).
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, in arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> String? {
@@ -55,9 +55,17 @@ do {
                                   unit: "MB", higherIsBetter: false, value: usage.peakMB))
         }
     }
+    if let floor = option("--floor-bootstrap"), wanted("runtime") {
+        metrics.append(Metric(key: "floor_runtime_loop_us", label: "C bootstrap: next + response per invocation",
+                              unit: "µs", higherIsBetter: false, value: try FloorBootstrapBenchmarks.loopOverhead(bootstrap: floor, count: quick ? 500 : 5_000)))
+    }
     if let bootstrap = option("--bootstrap"), wanted("cold") {
         metrics.append(Metric(key: "cold_start_to_first_response_ms", label: "stripe-webhook exec → first response (median)",
                               unit: "ms", higherIsBetter: false, value: try Benchmarks.coldStart(bootstrap: bootstrap, runs: quick ? 5 : 21)))
+        if let floor = option("--floor-bootstrap") {
+            metrics.append(Metric(key: "floor_cold_start_ms", label: "C bootstrap (verify + scan) exec → first response",
+                                  unit: "ms", higherIsBetter: false, value: try FloorBootstrapBenchmarks.coldStart(bootstrap: floor, runs: quick ? 5 : 21)))
+        }
     }
 } catch {
     FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
