@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import PaymentsCore
+import PropertyBased
+import TestSupport
 
 /// The one JSON encoding of an event: envelope, sorted keys, UTC times with milliseconds, lossless.
 @Suite struct PaymentEventJSONTests {
@@ -40,6 +42,35 @@ import PaymentsCore
     @Test func malformedTimesAreRefused() {
         for text in ["2025-11-24", "2025-13-01T00:00:00Z", "2025-11-24T16:00:00+01:00", "2025-11-24T16:00:00.Z", "x025-11-24T16:00:00Z"] {
             #expect(Timestamp.date(text) == nil, "\(text)")
+        }
+    }
+}
+
+/// The hand-written event JSON is byte for byte what JSONEncoder makes, for any content.
+@Suite struct PaymentEventWriterProperties {
+    static let alphabet: [Character] = Array("aZ09 _-./:\\\"\n\r\t\u{8}\u{c}\u{1}\u{1f}é€😀\u{2028}<>&'")
+
+    @Test func theWriterMatchesJSONEncoderForAnyEvent() async {
+        await propertyCheck(count: 300, input: Gen.int(in: 0...Int.max), Gen.int(in: 0...Int.max)) { seed, other in
+            var generator = SeededGenerator(seed: UInt64(truncatingIfNeeded: seed))
+            func text(_ length: ClosedRange<Int>) -> String {
+                String((0..<Int.random(in: length, using: &generator)).map { _ in Self.alphabet.randomElement(using: &generator)! })
+            }
+            let statuses = PaymentStatus.allCases
+            let payment = Payment(
+                id: "pay_" + text(1...12), orderID: text(1...20), provider: text(1...8),
+                providerReference: Bool.random(using: &generator) ? text(0...20) : nil,
+                amount: Money(minorUnits: Int.random(in: 1...1_000_000_000, using: &generator), currency: Currency(code: ["USD", "JPY", "KWD"].randomElement(using: &generator)!)!),
+                state: PaymentState(progress: PaymentState.Progress.allCases.randomElement(using: &generator)!,
+                                    refundedMinorUnits: Int.random(in: 0...5000, using: &generator)),
+                createdAt: Date(timeIntervalSince1970: Double(other % 4_000_000_000_000) / 1000),
+                version: Int.random(in: 1...99, using: &generator))
+            let event = PaymentEvent(transition: payment, from: Bool.random(using: &generator) ? statuses.randomElement(using: &generator) : nil,
+                                     at: Date(timeIntervalSince1970: Double(seed % 4_000_000_000_000) / 1000))
+            let written = try? event.json(), encoded = try? event.encodedByJSONEncoder()
+            #expect(written != nil && written == encoded, "\(String(decoding: written ?? [], as: UTF8.self)) vs \(String(decoding: encoded ?? [], as: UTF8.self))")
+            let decoded = written.flatMap { try? PaymentEvent(json: $0) }
+            #expect(decoded == event, "\(decoded.map { [$0.time == event.time, $0.detail.time == event.detail.time, $0.detail.orderId == event.detail.orderId, $0.detail.provider == event.detail.provider, $0.detail.providerReference == event.detail.providerReference, $0.detail.eventId == event.detail.eventId] } ?? [])")
         }
     }
 }

@@ -8,7 +8,8 @@ import Foundation
 /// Written by hand (civil-from-days) so that encoding an event needs no calendar or formatter.
 public enum Timestamp {
     public static func string(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        // Nearest, not down: a time read back from its text (milliseconds / 1000) is the same Double.
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
         let fraction = Int(milliseconds - seconds * 1000)
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
@@ -41,21 +42,23 @@ public enum Timestamp {
               let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
               (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
-        var fraction = 0.0
+        var milliseconds = 0
         if bytes.count > 20 {
             guard bytes[19] == UInt8(ascii: "."), bytes.count > 21 else { return nil }
-            var scale = 0.1
+            // Milliseconds from the first three digits, rounded by the fourth; finer digits are dropped.
+            var digits: [Int] = []
             for index in 20..<(bytes.count - 1) {
                 guard let digit = number(index..<(index + 1)) else { return nil }
-                fraction += Double(digit) * scale
-                scale /= 10
+                digits.append(digit)
             }
+            digits += [0, 0, 0, 0]
+            milliseconds = digits[0] * 100 + digits[1] * 10 + digits[2] + (digits[3] >= 5 ? 1 : 0)
         } else {
             guard bytes[19] == UInt8(ascii: "Z") else { return nil }
         }
         let days = Self.days(fromCivil: year, month, day)
-        let seconds = Double(days * 86_400 + Int64(hour * 3600 + minute * 60 + second))
-        return Date(timeIntervalSince1970: seconds + (fraction * 1000).rounded() / 1000)
+        let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        return Date(timeIntervalSince1970: Double(seconds * 1000 + Int64(milliseconds)) / 1000)
     }
 
     // Howard Hinnant's algorithms (http://howardhinnant.github.io/date_algorithms.html).
