@@ -197,6 +197,49 @@ echo "create payment:   $(requests_between "$REC" "$before" "$after_create" | so
 echo "same key again:   $(requests_between "$REC" "$after_create" "$after_repeat" | sort | uniq -c | tr -s ' ' | paste -sd, -)"
 echo "first webhook:    $(echo "$webhook_requests" | sort | uniq -c | tr -s ' ' | paste -sd, -)"
 echo "relay (2 events): $(echo "$relay_requests" | sort | uniq -c | tr -s ' ' | paste -sd, -)"
+
+# The consumers on DynamoDB, fed what their queues received (as Lambda's event source mapping would),
+# still with signatures checked: Delivery stores one shipment; Notification sends through SES v2.
+echo "# the consumers on DynamoDB, SES and SNS"
+export DELIVERY_STORE="dynamodb:delivery-e2e" NOTIFICATION_STORE="dynamodb:notifications-e2e" NOTIFICATION_EMAIL_FROM="shop@example.com"
+"$PAYMENTS" aws init > "$WORK/init3.txt" 2>&1
+check "aws init with the consumers' stores makes their tables with TTL" bash -c \
+    "grep -q 'created table delivery-e2e' '$WORK/init3.txt' && grep -q 'created table notifications-e2e' '$WORK/init3.txt' \
+     && grep -q 'created time to live on delivery-e2e.expiresAt' '$WORK/init3.txt' && ! grep -q '^created queue' '$WORK/init3.txt'"
+"$PY" - <<'PY'
+import boto3, os
+ses = boto3.client("sesv2", endpoint_url=os.environ["MOTO_DIRECT"], region_name=os.environ["AWS_REGION"])
+ses.create_email_identity(EmailIdentity=os.environ["NOTIFICATION_EMAIL_FROM"])
+PY
+sqs_event() { # sqs_event QUEUE FILE: an SQS Lambda event of the bodies in FILE, as received from QUEUE
+    python3 - "$1" "$2" <<'PY'
+import json, sys
+queue, bodies = sys.argv[1], [l for l in open(sys.argv[2]) if l.strip()]
+print(json.dumps({"Records": [{"messageId": "m-%d" % i, "receiptHandle": "h", "body": body.strip(),
+    "attributes": {"ApproximateReceiveCount": "1"}, "eventSource": "aws:sqs",
+    "eventSourceARN": "arn:aws:sqs:eu-west-1:123456789012:" + queue} for i, body in enumerate(bodies)]}))
+PY
+}
+sqs_event shop-e2e-delivery "$WORK/delivery.jsonl" > "$WORK/delivery-event.json"
+sqs_event shop-e2e-notification-email "$WORK/notification.jsonl" > "$WORK/email-event.json"
+check "delivery answers its batch with no failure" test \
+    "$("$PAYMENTS" invoke delivery --event "$WORK/delivery-event.json" 2>"$WORK/delivery.log")" = '{"batchItemFailures":[]}'
+check "delivery again (a redelivery) changes nothing and fails nothing" test \
+    "$("$PAYMENTS" invoke delivery --event "$WORK/delivery-event.json" 2>>"$WORK/delivery.log")" = '{"batchItemFailures":[]}'
+check "notification sends both events by email through SES" test \
+    "$("$PAYMENTS" invoke notification --event "$WORK/email-event.json" 2>"$WORK/notification.log")" = '{"batchItemFailures":[]}'
+"$PAYMENTS" invoke notification --event "$WORK/email-event.json" > /dev/null 2>>"$WORK/notification.log"
+check "show-order on DynamoDB: the payment, one shipment requested, one email per event" python3 - "$PAYMENT_ID" <<PY
+import json, subprocess, sys
+order = json.loads(subprocess.run(["$PAYMENTS", "show-order", "ord_aws_1"], capture_output=True, text=True, check=True).stdout)
+assert [p["id"] for p in order["payments"]] == [sys.argv[1]], order["payments"]
+assert order["shipment"]["status"] == "requested" and order["shipment"]["version"] == 1, order["shipment"]
+assert sorted((n["channel"], n["detailType"]) for n in order["notifications"]) == [("email", "PaymentPending"), ("email", "PaymentSucceeded")], order
+PY
+check "the second notification run sent nothing again (already sent on this channel)" \
+    test "$(grep -c 'already sent on this channel' "$WORK/notification.log")" -eq 2
+check "no contact in the consumers' logs" bash -c "! grep -q 'buyer@example.com' '$WORK/delivery.log' '$WORK/notification.log'"
+unset DELIVERY_STORE NOTIFICATION_STORE NOTIFICATION_EMAIL_FROM
 stop_all
 unset AWS_ENDPOINT_URL
 
