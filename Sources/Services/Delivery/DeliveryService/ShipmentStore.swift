@@ -14,7 +14,6 @@ public protocol ShipmentStore: Sendable {
     func save(_ shipment: Shipment, expectedVersion: Int?, processedEventID: String, events: [ServiceEvent]) throws -> ShipmentSaveResult
 }
 
-
 public enum ShipmentSaveResult: Sendable, Equatable {
     case saved
     /// Another writer stored a newer version first: read again and redo the change.

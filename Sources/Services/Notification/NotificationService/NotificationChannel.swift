@@ -21,7 +21,7 @@ public enum NotificationChannel: String, Sendable, CaseIterable, Comparable {
         guard let text = environment["NOTIFICATION_CHANNELS"], !text.isEmpty else { return Set(allCases) }
         var channels = Set<NotificationChannel>()
         for name in text.split(separator: ",") {
-            guard let channel = NotificationChannel(rawValue: name.trimmingCharacters(in: " ")) else {
+            guard let channel = NotificationChannel(rawValue: String(name.filter { $0 != " " })) else {
                 throw ConfigurationError("NOTIFICATION_CHANNELS must list channels among email, sms")
             }
             channels.insert(channel)
@@ -42,11 +42,5 @@ public enum NotificationChannel: String, Sendable, CaseIterable, Comparable {
         let name = queue.split(separator: ":").last.map(String.init) ?? queue
         guard let last = name.split(separator: "-").last, let channel = NotificationChannel(rawValue: String(last)) else { return nil }
         self = channel
-    }
-}
-
-extension StringProtocol {
-    func trimmingCharacters(in set: Character) -> String {
-        String(drop { $0 == set }.reversed().drop { $0 == set }.reversed())
     }
 }

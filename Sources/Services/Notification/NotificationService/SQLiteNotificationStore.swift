@@ -136,7 +136,7 @@ public struct SQLiteNotificationStore: NotificationStore, ServiceEventOutbox {
     func deliverLocally(_ message: NotificationMessage, at time: Date) throws -> String {
         // One message per event and channel: a resend after a lost sent-record is the same message.
         let id = "local-\(message.channel.rawValue)-\(message.eventID)"
-        try database.transaction { connection in
+        _ = try database.transaction { connection in
             try connection.query("""
                 INSERT INTO channel_messages (message_id, channel, recipient, subject, text, event_id, detail_type, order_id, payment_id, sent_at_ms)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING
