@@ -23,6 +23,10 @@ let package = Package(
         .executable(name: "braintree-payment", targets: ["braintree-payment"]),
         .executable(name: "braintree-webhook", targets: ["braintree-webhook"]),
         .executable(name: "outbox-relay", targets: ["outbox-relay"]),
+        .library(name: "DeliveryService", targets: ["DeliveryService"]),
+        .executable(name: "delivery", targets: ["delivery"]),
+        .library(name: "NotificationService", targets: ["NotificationService"]),
+        .executable(name: "notification", targets: ["notification"]),
         .executable(name: "payments", targets: ["payments"]),
     ],
     dependencies: [
@@ -69,12 +73,19 @@ let package = Package(
         // The outbox relay: the store's stream to the bus.
         .executableTarget(name: "outbox-relay", dependencies: ["FunctionSupport"], path: "Sources/Relay"),
 
+        // The consumers of payment events: a library each (handler, stores, wiring) and its executable.
+        .target(name: "DeliveryService", dependencies: ["PaymentsCore", "PaymentsSQLite", "AWSAdapters", crypto], path: "Sources/Services/Delivery/DeliveryService"),
+        .executableTarget(name: "delivery", dependencies: ["DeliveryService", "FunctionSupport"], path: "Sources/Services/Delivery/Functions"),
+        .target(name: "NotificationService", dependencies: ["PaymentsCore", "PaymentsSQLite", "AWSAdapters"], path: "Sources/Services/Notification/NotificationService"),
+        .executableTarget(name: "notification", dependencies: ["NotificationService", "FunctionSupport"], path: "Sources/Services/Notification/Functions"),
+
         // The one definition of the event routing rules (events/rules.json), for the CLI's local bus and aws init.
         .target(name: "EventRules", path: "events", resources: [.copy("rules.json")]),
 
         // Command-line tool: local runtime, replay, inspection.
         .executableTarget(name: "payments", dependencies: [
             "FunctionSupport", "AWSAdapters", "StripeProvider", "PayPalProvider", "BraintreeProvider", "EventRules",
+            "DeliveryService", "NotificationService",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -93,6 +104,10 @@ let package = Package(
             "PaymentsCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "AdaptersTests", dependencies: ["EventRules", "PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime", "FunctionSupport", "AWSAdapters", "TestSupport"]),
+        .testTarget(name: "ServicesTests", dependencies: [
+            "DeliveryService", "NotificationService", "FunctionSupport", "AWSAdapters", "PaymentsSQLite", "PaymentsHTTP", "TestSupport",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "ProvidersTests", dependencies: ["StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsSQLite", "FunctionSupport", "TestSupport", cryptoExtras, x509]),
     ]
 )

@@ -8,6 +8,8 @@
 #    and three deliveries of one Stripe-SDK-signed payment_intent.succeeded through `payments invoke` with
 #    PAYMENTS_STORE=dynamodb:…; `payments relay`; the item, the Delivery and Notification queues; the
 #    recorded requests (consistent GetItem lookups, no Query, one TransactWriteItems per stored change).
+#    Notification's events go through the SNS topic to one queue per channel (the fan-out); the test
+#    reads the email channel's queue, and checks the SMS channel's got the same events.
 # 2. Faults: the same flow for several payments while the proxy misbehaves; every distinct event id
 #    reaches its queue.
 # Prints the AWS requests per payment and per webhook on the happy path (docs/benchmarks.md).
@@ -33,8 +35,9 @@ json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 start_moto() { # start_moto [ENV=VALUE...]: moto_server on a free port; MOTO in $MOTO
+    # scripts/moto_server.py is moto_server plus the EventBridge -> SNS topic target moto 5.2.1 lacks.
     local port; port=$(free_port)
-    env "$@" .venv/bin/moto_server -H 127.0.0.1 -p "$port" >"$WORK/moto-$port.log" 2>&1 &
+    env "$@" .venv/bin/python scripts/moto_server.py -H 127.0.0.1 -p "$port" >"$WORK/moto-$port.log" 2>&1 &
     PIDS+=($!)
     MOTO="http://127.0.0.1:$port"
     for _ in $(seq 100); do curl -s -o /dev/null "$MOTO/moto-api/" && return 0; sleep 0.1; done
@@ -56,7 +59,8 @@ start_stripe() {
     for _ in $(seq 50); do [ -s "$WORK/stripe.port" ] && break; sleep 0.1; done
     export STRIPE_API_BASE="http://127.0.0.1:$(cat "$WORK/stripe.port")"
 }
-queue_events() { # queue_events QUEUE: every message body of the queue (EventBridge envelopes), one JSON per line
+queue_events() { # queue_events QUEUE: every message body of the queue (EventBridge envelopes, unwrapped from SNS's
+                 # notification if the subscription wraps them), one JSON per line
     "$PY" - "$1" <<'PY'
 import json, os, sys, boto3
 sqs = boto3.client("sqs", endpoint_url=os.environ["MOTO_DIRECT"], region_name=os.environ["AWS_REGION"],
@@ -68,7 +72,10 @@ while True:
     if not messages:
         break
     for message in messages:
-        print(message["Body"])
+        body = json.loads(message["Body"])
+        if body.get("Type") == "Notification" and "Message" in body:
+            body = json.loads(body["Message"])
+        print(json.dumps(body))
 PY
 }
 mark() { wc -l < "$1"; }
@@ -107,6 +114,11 @@ check "aws init creates the table, bus, queues, rules and targets" bash -c \
     "grep -q 'created table payments-e2e' '$WORK/init1.txt' && grep -q 'created bus shop-e2e' '$WORK/init1.txt' \
      && grep -q 'created queue shop-e2e-delivery-dlq' '$WORK/init1.txt' && grep -q 'created rule payments-to-notification' '$WORK/init1.txt' \
      && grep -q 'created target payments-to-delivery' '$WORK/init1.txt'"
+check "aws init makes the notification fan-out: a topic, a queue and a DLQ per channel, subscribed, the rule on the topic" bash -c \
+    "grep -q 'created topic shop-e2e-notification' '$WORK/init1.txt' && grep -q 'created queue shop-e2e-notification-email-dlq' '$WORK/init1.txt' \
+     && grep -q 'created queue shop-e2e-notification-sms' '$WORK/init1.txt' && grep -q 'created subscription shop-e2e-notification-email' '$WORK/init1.txt' \
+     && grep -q 'created subscription shop-e2e-notification-sms' '$WORK/init1.txt' \
+     && grep -q 'created target payments-to-notification -> topic shop-e2e-notification' '$WORK/init1.txt'"
 "$PAYMENTS" aws init > "$WORK/init2.txt" 2>&1
 check "aws init again only finds" bash -c "! grep -qE '^(created|updated)' '$WORK/init2.txt' && [ \$(grep -c '^found' '$WORK/init2.txt') -ge 9 ]"
 check "a wrong secret is refused by the emulator" bash -c \
@@ -145,7 +157,8 @@ check "payments relay again publishes nothing" bash -c "'$PAYMENTS' relay --chec
 check "the outbox is empty" test "$("$PAYMENTS" events --pending 2>/dev/null | wc -l)" -eq 0
 
 queue_events shop-e2e-delivery > "$WORK/delivery.jsonl"
-queue_events shop-e2e-notification > "$WORK/notification.jsonl"
+queue_events shop-e2e-notification-email > "$WORK/notification.jsonl"
+queue_events shop-e2e-notification-sms > "$WORK/notification-sms.jsonl"
 check "exactly one PaymentSucceeded for the payment reaches Delivery, and nothing else" python3 - "$WORK/delivery.jsonl" "$PAYMENT_ID" <<'PY'
 import json, sys
 events = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
@@ -157,6 +170,12 @@ import json, sys
 events = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 assert sorted(e["detail-type"] for e in events) == ["PaymentPending", "PaymentSucceeded"], events
 assert len({e["detail"]["eventId"] for e in events}) == 2 and all(e["detail"]["paymentId"] == sys.argv[2] for e in events)
+assert all(e["detail"].get("customerEmail") == "buyer@example.com" for e in events), "the contact travels with the event"
+PY
+check "the SMS channel's queue got the same events through the topic (the fan-out)" python3 - "$WORK/notification.jsonl" "$WORK/notification-sms.jsonl" <<'PY'
+import json, sys
+ids = [sorted(json.loads(l)["detail"]["eventId"] for l in open(f) if l.strip()) for f in sys.argv[1:]]
+assert ids[0] == ids[1] and len(ids[0]) == 2, ids
 PY
 check "every lookup is a consistent GetItem, never a Query or Scan on the way" python3 - "$REC" "$after_webhooks" <<'PY'
 import json, sys
@@ -178,6 +197,49 @@ echo "create payment:   $(requests_between "$REC" "$before" "$after_create" | so
 echo "same key again:   $(requests_between "$REC" "$after_create" "$after_repeat" | sort | uniq -c | tr -s ' ' | paste -sd, -)"
 echo "first webhook:    $(echo "$webhook_requests" | sort | uniq -c | tr -s ' ' | paste -sd, -)"
 echo "relay (2 events): $(echo "$relay_requests" | sort | uniq -c | tr -s ' ' | paste -sd, -)"
+
+# The consumers on DynamoDB, fed what their queues received (as Lambda's event source mapping would),
+# still with signatures checked: Delivery stores one shipment; Notification sends through SES v2.
+echo "# the consumers on DynamoDB, SES and SNS"
+export DELIVERY_STORE="dynamodb:delivery-e2e" NOTIFICATION_STORE="dynamodb:notifications-e2e" NOTIFICATION_EMAIL_FROM="shop@example.com"
+"$PAYMENTS" aws init > "$WORK/init3.txt" 2>&1
+check "aws init with the consumers' stores makes their tables with TTL" bash -c \
+    "grep -q 'created table delivery-e2e' '$WORK/init3.txt' && grep -q 'created table notifications-e2e' '$WORK/init3.txt' \
+     && grep -q 'created time to live on delivery-e2e.expiresAt' '$WORK/init3.txt' && ! grep -q '^created queue' '$WORK/init3.txt'"
+"$PY" - <<'PY'
+import boto3, os
+ses = boto3.client("sesv2", endpoint_url=os.environ["MOTO_DIRECT"], region_name=os.environ["AWS_REGION"])
+ses.create_email_identity(EmailIdentity=os.environ["NOTIFICATION_EMAIL_FROM"])
+PY
+sqs_event() { # sqs_event QUEUE FILE: an SQS Lambda event of the bodies in FILE, as received from QUEUE
+    python3 - "$1" "$2" <<'PY'
+import json, sys
+queue, bodies = sys.argv[1], [l for l in open(sys.argv[2]) if l.strip()]
+print(json.dumps({"Records": [{"messageId": "m-%d" % i, "receiptHandle": "h", "body": body.strip(),
+    "attributes": {"ApproximateReceiveCount": "1"}, "eventSource": "aws:sqs",
+    "eventSourceARN": "arn:aws:sqs:eu-west-1:123456789012:" + queue} for i, body in enumerate(bodies)]}))
+PY
+}
+sqs_event shop-e2e-delivery "$WORK/delivery.jsonl" > "$WORK/delivery-event.json"
+sqs_event shop-e2e-notification-email "$WORK/notification.jsonl" > "$WORK/email-event.json"
+check "delivery answers its batch with no failure" test \
+    "$("$PAYMENTS" invoke delivery --event "$WORK/delivery-event.json" 2>"$WORK/delivery.log")" = '{"batchItemFailures":[]}'
+check "delivery again (a redelivery) changes nothing and fails nothing" test \
+    "$("$PAYMENTS" invoke delivery --event "$WORK/delivery-event.json" 2>>"$WORK/delivery.log")" = '{"batchItemFailures":[]}'
+check "notification sends both events by email through SES" test \
+    "$("$PAYMENTS" invoke notification --event "$WORK/email-event.json" 2>"$WORK/notification.log")" = '{"batchItemFailures":[]}'
+"$PAYMENTS" invoke notification --event "$WORK/email-event.json" > /dev/null 2>>"$WORK/notification.log"
+check "show-order on DynamoDB: the payment, one shipment requested, one email per event" python3 - "$PAYMENT_ID" <<PY
+import json, subprocess, sys
+order = json.loads(subprocess.run(["$PAYMENTS", "show-order", "ord_aws_1"], capture_output=True, text=True, check=True).stdout)
+assert [p["id"] for p in order["payments"]] == [sys.argv[1]], order["payments"]
+assert order["shipment"]["status"] == "requested" and order["shipment"]["version"] == 1, order["shipment"]
+assert sorted((n["channel"], n["detailType"]) for n in order["notifications"]) == [("email", "PaymentPending"), ("email", "PaymentSucceeded")], order
+PY
+check "the second notification run sent nothing again (already sent on this channel)" \
+    test "$(grep -c 'already sent on this channel' "$WORK/notification.log")" -eq 2
+check "no contact in the consumers' logs" bash -c "! grep -q 'buyer@example.com' '$WORK/delivery.log' '$WORK/notification.log'"
+unset DELIVERY_STORE NOTIFICATION_STORE NOTIFICATION_EMAIL_FROM
 stop_all
 unset AWS_ENDPOINT_URL
 
@@ -219,7 +281,7 @@ import json, urllib.request
 f = json.load(urllib.request.urlopen('$AWS_ENDPOINT_URL/__faults'))['faults']
 assert f['throttle'] > 0 and f['error'] > 0 and f['partial'] > 0, f"
 check "the outbox drained" test "$("$PAYMENTS" events --pending 2>/dev/null | wc -l)" -eq 0
-queue_events shop-e2e-notification > "$WORK/fault-notification.jsonl"
+queue_events shop-e2e-notification-email > "$WORK/fault-notification.jsonl"
 queue_events shop-e2e-delivery > "$WORK/fault-delivery.jsonl"
 check "every distinct event reached Notification (10: pending and succeeded for 5 payments)" python3 -c "
 import json

@@ -42,6 +42,9 @@ invoke_status() { # invoke_status FUNCTION FILE: the handler's statusCode
 echo "# Stripe"
 start_fake stripe
 export PAYMENTS_STORE="sqlite:$WORK/payments.sqlite"
+# The consumers the local bus hands events to keep their stores in the work dir too.
+export DELIVERY_STORE="sqlite:$WORK/delivery.sqlite"
+export NOTIFICATION_STORE="sqlite:$WORK/notifications.sqlite"
 export STRIPE_SECRET_KEY="sk_test_e2e$(python3 -c 'import secrets; print(secrets.token_hex(12))')"
 export STRIPE_API_BASE="$FAKE_BASE"
 export STRIPE_WEBHOOK_SECRET="whsec_$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
@@ -285,6 +288,69 @@ done
 check "mixed replay: settled payments did not move" test "$(status_of "$PAYMENT_ID") $(status_of "$PP_PAYMENT") $(status_of "$BT_PAYMENT")" = "$stripe_before $pp_before $bt_before"
 check "mixed replay: only the three new payments published" test "$(event_count)" -eq $((before + 3))
 check "mixed replay: one more order and one more transaction" test "$(pp_stat '["orders_created"]') $(bt_stat '["transactions_created"]')" = "2 2"
+
+# ---------------------------------------------------------------- Delivery and Notification
+# Every event the functions publish to the local bus is handed, in-process, to the consumers that
+# events/rules.json names: payments show-order shows what Delivery and Notification made of them.
+echo "# Delivery and Notification"
+order_json() { "$PAYMENTS" show-order "$1" 2>/dev/null; }
+python3 scripts/payment_request_event.py --provider stripe --order-id ord_e2e_ship --amount 1500 --currency jpy --key "e2e-ship-$(rand 6)" \
+    --email ship@example.com --phone +14155550199 > "$WORK/ship-create.json"
+check "ship: create answers 201" test "$(invoke_status stripe-payment "$WORK/ship-create.json")" = 201
+SHIP_PAYMENT=$(order_json ord_e2e_ship | json '["payments"][0]["id"]')
+SHIP_INTENT=$(order_json ord_e2e_ship | json '["payments"][0]["providerReference"]')
+check "ship: a pending payment has no shipment yet" test "$(order_json ord_e2e_ship | json '["shipment"]')" = None
+python3 scripts/stripe_webhooks.py --secret "$STRIPE_WEBHOOK_SECRET" --payment-id "$SHIP_PAYMENT" --order-id ord_e2e_ship \
+    --intent "$SHIP_INTENT" --amount 1500 --currency jpy --out "$WORK/ship-webhooks" \
+    --events payment_intent.succeeded,charge.refunded.full > /dev/null 2>&1
+SHIP_SUCCEEDED=$(ls "$WORK"/ship-webhooks/*payment_intent.succeeded.json)
+SHIP_REFUNDED=$(ls "$WORK"/ship-webhooks/*charge.refunded.json)
+check "ship: the signed success answers 200" test "$(invoke_status stripe-webhook "$SHIP_SUCCEEDED")" = 200
+order_json ord_e2e_ship > "$WORK/order-after-success.json"
+check "ship: show-order has the payment succeeded, one shipment requested for it, one email per event" python3 - "$WORK/order-after-success.json" "$SHIP_PAYMENT" <<'PY'
+import json, sys
+order = json.load(open(sys.argv[1]))
+assert order["orderId"] == "ord_e2e_ship" and [p["status"] for p in order["payments"]] == ["succeeded"], order["payments"]
+shipment = order["shipment"]
+assert shipment["status"] == "requested" and shipment["paymentId"] == sys.argv[2] and shipment["version"] == 1, shipment
+emails = [n for n in order["notifications"] if n["channel"] == "email"]
+assert [n["detailType"] for n in emails] == ["PaymentPending", "PaymentSucceeded"], emails
+success = emails[1]
+assert success["to"] == "ship@example.com" and success["subject"] == "Order ord_e2e_ship: payment received", success
+assert "1500 JPY" in success["text"], success["text"]
+sms = [n for n in order["notifications"] if n["channel"] == "sms"]
+assert [n["detailType"] for n in sms] == ["PaymentPending", "PaymentSucceeded"] and sms[1]["to"] == "+14155550199", sms
+PY
+check "ship: Delivery published one ShipmentRequested for the order" test \
+    "$("$PAYMENTS" events --source shop.delivery | grep -c '"orderId":"ord_e2e_ship"')" = 1
+"$PAYMENTS" invoke stripe-webhook --event "$SHIP_SUCCEEDED" > "$WORK/ship-resent.json" 2>/dev/null
+check "ship: the re-sent success answers 200" test "$(json '["statusCode"]' < "$WORK/ship-resent.json")" = 200
+check "ship: the re-sent success changes nothing in show-order" test "$(order_json ord_e2e_ship)" = "$(cat "$WORK/order-after-success.json")"
+check "ship: payments notifications prints the order's four messages as JSON lines" python3 -c "
+import json, subprocess
+lines = subprocess.run(['$PAYMENTS', 'notifications'], capture_output=True, text=True, check=True).stdout.splitlines()
+mine = [json.loads(l) for l in lines if json.loads(l)['orderId'] == 'ord_e2e_ship']
+assert sorted((m['channel'], m['detailType']) for m in mine) == [('email', 'PaymentPending'), ('email', 'PaymentSucceeded'),
+    ('sms', 'PaymentPending'), ('sms', 'PaymentSucceeded')], mine"
+check "ship: a full refund answers 200" test "$(invoke_status stripe-webhook "$SHIP_REFUNDED")" = 200
+check "ship: the refund canceled the shipment and told the customer" python3 -c "
+import json, subprocess
+order = json.loads(subprocess.run(['$PAYMENTS', 'show-order', 'ord_e2e_ship'], capture_output=True, text=True, check=True).stdout)
+assert order['shipment']['status'] == 'canceled', order['shipment']
+assert [n['detailType'] for n in order['notifications'] if n['channel'] == 'email'][-1] == 'PaymentRefunded'"
+check "ship: Delivery published ShipmentRequested then ShipmentCanceled, nothing more" test \
+    "$("$PAYMENTS" events --source shop.delivery | grep '"orderId":"ord_e2e_ship"' | python3 -c 'import json,sys; print(",".join(json.loads(l)["detail-type"] for l in sys.stdin))')" \
+    = "ShipmentRequested,ShipmentCanceled"
+check "ship: an order with no payment shows an empty order" test \
+    "$(order_json ord_unknown | python3 -c 'import json,sys; o=json.load(sys.stdin); print(o["payments"], o["shipment"], o["notifications"])')" = "[] None []"
+check "ship: earlier payments' successes made one shipment each (Stripe, PayPal, Braintree orders)" python3 -c "
+import json, subprocess
+for order in ['ord_e2e', 'ord_e2e_pp', 'ord_e2e_bt']:
+    o = json.loads(subprocess.run(['$PAYMENTS', 'show-order', order], capture_output=True, text=True, check=True).stdout)
+    assert o['shipment'] is not None, order
+shipments = subprocess.run(['$PAYMENTS', 'events', '--source', 'shop.delivery'], capture_output=True, text=True, check=True).stdout
+ids = {json.loads(l)['detail']['shipmentId'] for l in shipments.splitlines()}
+assert len(ids) == len({json.loads(l)['detail']['orderId'] for l in shipments.splitlines()}), ids"
 
 [ -n "${KEEP_WORK:-}" ] && echo "work dir kept: $WORK"
 echo "cli e2e: $passed passed, $failed failed"

@@ -4,7 +4,8 @@
 #   2. starts a fake Stripe API on loopback (scripts/fake_stripe.py);
 #   3. creates a payment with `payments invoke stripe-payment` (stored pending in .demo/payments.sqlite);
 #   4. has Stripe's own SDK sign webhooks for it (out of order, one duplicated) and replays them;
-#   5. shows the final payment and the events the Delivery and Notification services would receive.
+#   5. shows the final payment, the events on the local bus, and what the Delivery and Notification
+#      services (handed each event in-process, as the bus's rules say) made of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,8 @@ trap 'kill $FAKE 2>/dev/null' EXIT
 for _ in $(seq 50); do [ -s "$DEMO/port" ] && break; sleep 0.1; done
 
 export PAYMENTS_STORE="sqlite:$DEMO/payments.sqlite"
+export DELIVERY_STORE="sqlite:$DEMO/delivery.sqlite"
+export NOTIFICATION_STORE="sqlite:$DEMO/notifications.sqlite"
 export STRIPE_SECRET_KEY=sk_test_demo
 export STRIPE_API_BASE="http://127.0.0.1:$(cat "$DEMO/port")"
 export STRIPE_WEBHOOK_SECRET=whsec_demo_secret
@@ -29,7 +32,7 @@ field() { python3 -c "import json,sys; print(json.loads(json.load(sys.stdin)['bo
 
 echo "== 1. The shop asks for a payment of 25.00 EUR (POST /payments/stripe)"
 python3 scripts/payment_request_event.py --provider stripe --order-id ord_demo_1 --amount 2500 --currency eur \
-    --key demo-order-1 --email buyer@example.com > "$DEMO/create.json"
+    --key demo-order-1 --email buyer@example.com --phone +14155550123 > "$DEMO/create.json"
 "$PAYMENTS" invoke stripe-payment --event "$DEMO/create.json" 2>>"$DEMO/functions.log" | tee "$DEMO/created.json"
 PAYMENT_ID=$(field paymentId < "$DEMO/created.json")
 INTENT=$(field providerReference < "$DEMO/created.json")
@@ -56,4 +59,13 @@ echo "== 4. Events published on the local bus (payments events): one per transit
 "$PAYMENTS" events
 
 echo
-echo "Function logs (JSON lines): $DEMO/functions.log. Store: $DEMO/payments.sqlite."
+echo "== 5. The order as the shop sees it (payments show-order ord_demo_1): payments, shipment, notifications"
+"$PAYMENTS" show-order ord_demo_1
+
+echo
+echo "== 6. What the customer received (payments notifications) and Delivery published (payments events --source shop.delivery)"
+"$PAYMENTS" notifications
+"$PAYMENTS" events --source shop.delivery
+
+echo
+echo "Function logs (JSON lines): $DEMO/functions.log. Stores: $DEMO/payments.sqlite, delivery.sqlite, notifications.sqlite."

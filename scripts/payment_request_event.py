@@ -23,12 +23,15 @@ def main():
     parser.add_argument("--key", required=True, help="Idempotency-Key header")
     parser.add_argument("--payment-method", help="provider token (pm_..., a Braintree nonce)")
     parser.add_argument("--email")
+    parser.add_argument("--phone", help="customerPhone, E.164 (+14155550123)")
     args = parser.parse_args()
     body = {"orderId": args.order_id, "amount": args.amount, "currency": args.currency}
     if args.payment_method:
         body["paymentMethod"] = args.payment_method
     if args.email:
         body["customerEmail"] = args.email
+    if args.phone:
+        body["customerPhone"] = args.phone
     event = apigw.make_event("POST", "/payments/%s" % args.provider,
                              {"content-type": "application/json", "idempotency-key": args.key},
                              json.dumps(body))

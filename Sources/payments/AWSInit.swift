@@ -4,6 +4,8 @@ import AWSAdapters
 import EventRules
 import FunctionSupport
 import PaymentsCore
+import DeliveryService
+import NotificationService
 
 struct AWSCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,12 +15,16 @@ struct AWSCommand: ParsableCommand {
 struct AWSInit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Create, idempotently, the table (with its stream), the bus, the consumers' queues and the routing rules.",
+        abstract: "Create, idempotently, the table (with its stream), the bus, the consumers' queues and topic, and the routing rules.",
         discussion: """
             Reads PAYMENTS_STORE=dynamodb:TABLE, PAYMENTS_EVENTS=eventbridge:BUS and the standard AWS settings
-            (AWS_ENDPOINT_URL points it at an emulator). For each target of events/rules.json it makes an SQS
-            queue BUS-TARGET with a dead-letter queue BUS-TARGET-dlq (after 5 receives), and a rule on the bus
-            sending the matching events to it. Prints what it created or found; running it again changes nothing.
+            (AWS_ENDPOINT_URL points it at an emulator). For Delivery it makes an SQS queue BUS-delivery with a
+            dead-letter queue BUS-delivery-dlq (after 5 receives); for Notification an SNS topic BUS-notification
+            with one queue per channel subscribed to it (BUS-notification-email, BUS-notification-sms, raw
+            message delivery, each with its -dlq); then the rules of events/rules.json on the bus, targeting the
+            queue or the topic, and the policies that let them deliver. With DELIVERY_STORE or NOTIFICATION_STORE
+            set to dynamodb:TABLE it makes those tables too (with their stream and TTL). Prints what it created
+            or found; running it again changes nothing.
             """)
 
     @Option(help: "Receives before a message moves to its dead-letter queue.")
@@ -37,8 +43,13 @@ struct AWSInit: ParsableCommand {
         let aws = try AWSConfiguration.fromEnvironment(environment)
         let dynamoDB = AWSJSONClient(service: .dynamoDB, configuration: aws, http: LocalHTTP.client(clock: clock), clock: clock)
         let setup = AWSSetup(dynamoDB: dynamoDB, events: dynamoDB.forService(.eventBridge), sqs: dynamoDB.forService(.sqs),
-                             maxReceiveCount: maxReceiveCount)
-        for line in try setup.run(table: table, bus: bus, rules: EventRules.bundled()) {
+                             sns: SNSClient(client: dynamoDB), maxReceiveCount: maxReceiveCount)
+        // The consumers' own tables, when they are configured on DynamoDB here too.
+        var consumerTables: [String] = []
+        for (name, fallback) in [("DELIVERY_STORE", DeliveryFunctions.defaultStore), ("NOTIFICATION_STORE", NotificationFunctions.defaultStore)] {
+            if case .dynamoDB(let table) = try StoreSetting(name, environment: environment, default: fallback) { consumerTables.append(table) }
+        }
+        for line in try setup.run(table: table, bus: bus, rules: EventRules.bundled(), consumerTables: consumerTables) {
             print(line)
         }
     }
@@ -49,42 +60,161 @@ struct AWSSetup {
     var dynamoDB: AWSJSONClient
     var events: AWSJSONClient
     var sqs: AWSJSONClient
+    var sns: SNSClient
     var maxReceiveCount: Int
+    /// Targets of the rules that fan out through an SNS topic to one queue per channel, instead of one
+    /// queue: Notification's channels.
+    var fanOut: [String: [String]] = ["notification": NotificationChannel.allCases.map(\.rawValue)]
 
-    func run(table: String, bus: String, rules: EventRules) throws -> [String] {
+    /// Where a rule's events go: a queue, or a topic (with its queues behind it).
+    struct Destination {
+        var arn: String
+        var isTopic: Bool
+    }
+
+    func run(table: String, bus: String, rules: EventRules, consumerTables: [String] = []) throws -> [String] {
         var report: [String] = []
         report.append(try ensureTable(table))
+        for consumerTable in consumerTables {
+            report.append(try ensureTable(consumerTable))
+            report.append(try ensureTimeToLive(consumerTable, attribute: "expiresAt"))
+        }
         report.append(try ensureBus(bus))
-        var queues: [String: (url: String, arn: String)] = [:]
+        var destinations: [String: Destination] = [:]
+        var topicQueues: [String: [(url: String, arn: String)]] = [:]
         for target in Set(rules.rules.map(\.target)).sorted() {
-            let deadLetter = try ensureQueue("\(bus)-\(target)-dlq", attributes: [:], report: &report)
-            let redrive = #"{"deadLetterTargetArn":"\#(deadLetter.arn)","maxReceiveCount":"\#(maxReceiveCount)"}"#
-            queues[target] = try ensureQueue("\(bus)-\(target)", attributes: ["RedrivePolicy": redrive], report: &report)
+            if let channels = fanOut[target] {
+                var queues: [(url: String, arn: String)] = []
+                for channel in channels {
+                    queues.append(try ensureQueueWithDeadLetter("\(bus)-\(target)-\(channel)", report: &report))
+                }
+                let topic = try ensureTopic("\(bus)-\(target)", report: &report)
+                for (queue, channel) in zip(queues, channels) {
+                    try ensureSubscription(topic: topic, queue: queue.arn, name: "\(bus)-\(target)-\(channel)", report: &report)
+                    try allowTopic(topic, toSendTo: queue)
+                }
+                destinations[target] = Destination(arn: topic, isTopic: true)
+                topicQueues[target] = queues
+            } else {
+                let queue = try ensureQueueWithDeadLetter("\(bus)-\(target)", report: &report)
+                destinations[target] = Destination(arn: queue.arn, isTopic: false)
+                topicQueues[target] = [queue]
+            }
         }
         var ruleArns: [String: [String]] = [:]
-        for rule in rules.rules where queues[rule.target] != nil {
+        for rule in rules.rules where destinations[rule.target] != nil {
             ruleArns[rule.target, default: []].append(try ensureRule(rule, bus: bus, report: &report))
         }
-        for (target, arns) in ruleArns { try allowRules(arns, toSendTo: queues[target]!) }
+        for (target, arns) in ruleArns {
+            guard let destination = destinations[target] else { continue }
+            if destination.isTopic {
+                try allowRules(arns, toPublishTo: destination.arn)
+            } else {
+                for queue in topicQueues[target] ?? [] { try allowRules(arns, toSendTo: queue) }
+            }
+        }
         for rule in rules.rules {
-            guard let queue = queues[rule.target] else { continue }
+            guard let destination = destinations[rule.target] else { continue }
+            let name = destination.isTopic ? "topic \(bus)-\(rule.target)" : "\(bus)-\(rule.target)"
             let targets = try events.call("ListTargetsByRule", .object(["Rule": .string(rule.name), "EventBusName": .string(bus)]))
             var present: [JSONValue] = []
             if case .array(let list)? = targets["Targets"] { present = list }
-            if present.contains(where: { $0["Arn"]?.string == queue.arn }) {
-                report.append("found   target \(rule.name) -> \(bus)-\(rule.target)")
+            if present.contains(where: { $0["Arn"]?.string == destination.arn }) {
+                report.append("found   target \(rule.name) -> \(name)")
             } else {
                 let answer = try events.call("PutTargets", .object([
                     "Rule": .string(rule.name), "EventBusName": .string(bus),
-                    "Targets": .array([.object(["Id": .string(rule.target), "Arn": .string(queue.arn)])]),
+                    "Targets": .array([.object(["Id": .string(rule.target), "Arn": .string(destination.arn)])]),
                 ]))
                 if let failed = answer["FailedEntryCount"]?.int, failed > 0 {
                     throw CommandFailure("PutTargets for rule \(rule.name) failed: \(JSONWriter.string(answer))")
                 }
-                report.append("created target \(rule.name) -> \(bus)-\(rule.target)")
+                report.append("created target \(rule.name) -> \(name)")
             }
         }
         return report
+    }
+
+    /// A queue with its dead-letter queue `NAME-dlq`, which takes a message after `maxReceiveCount` receives.
+    func ensureQueueWithDeadLetter(_ name: String, report: inout [String]) throws -> (url: String, arn: String) {
+        let deadLetter = try ensureQueue("\(name)-dlq", attributes: [:], report: &report)
+        let redrive = #"{"deadLetterTargetArn":"\#(deadLetter.arn)","maxReceiveCount":"\#(maxReceiveCount)"}"#
+        return try ensureQueue(name, attributes: ["RedrivePolicy": redrive], report: &report)
+    }
+
+    /// The topic's ARN. CreateTopic is itself idempotent; ListTopics first tells "found" from "created".
+    func ensureTopic(_ name: String, report: inout [String]) throws -> String {
+        var token: String?
+        repeat {
+            let answer = try sns.call("ListTopics", token.map { [("NextToken", $0)] } ?? [])
+            if let arn = XMLText.all("TopicArn", in: answer).first(where: { $0.hasSuffix(":\(name)") }) {
+                report.append("found   topic \(name)")
+                return arn
+            }
+            token = XMLText.first("NextToken", in: answer)
+        } while token != nil
+        guard let arn = XMLText.first("TopicArn", in: try sns.call("CreateTopic", [("Name", name)])) else {
+            throw CommandFailure("CreateTopic \(name) answered no TopicArn")
+        }
+        report.append("created topic \(name)")
+        return arn
+    }
+
+    /// The queue's subscription to the topic, with raw message delivery: the queue gets EventBridge's
+    /// envelope itself, as the Delivery queue does (the function reads SNS's wrapping too).
+    func ensureSubscription(topic: String, queue: String, name: String, report: inout [String]) throws {
+        var token: String?
+        repeat {
+            let answer = try sns.call("ListSubscriptionsByTopic", [("TopicArn", topic)] + (token.map { [("NextToken", $0)] } ?? []))
+            for member in XMLText.all("member", in: answer) where XMLText.first("Endpoint", in: member) == queue {
+                if let subscription = XMLText.first("SubscriptionArn", in: member), subscription.hasPrefix("arn:") {
+                    _ = try sns.call("SetSubscriptionAttributes", [
+                        ("SubscriptionArn", subscription), ("AttributeName", "RawMessageDelivery"), ("AttributeValue", "true"),
+                    ])
+                }
+                report.append("found   subscription \(name)")
+                return
+            }
+            token = XMLText.first("NextToken", in: answer)
+        } while token != nil
+        _ = try sns.call("Subscribe", [
+            ("TopicArn", topic), ("Protocol", "sqs"), ("Endpoint", queue), ("ReturnSubscriptionArn", "true"),
+            ("Attributes.entry.1.key", "RawMessageDelivery"), ("Attributes.entry.1.value", "true"),
+        ])
+        report.append("created subscription \(name) (raw message delivery)")
+    }
+
+    /// The consumer tables' TTL on the processed-event markers and sent-records.
+    func ensureTimeToLive(_ table: String, attribute: String) throws -> String {
+        let answer = try dynamoDB.call("DescribeTimeToLive", .object(["TableName": .string(table)]))
+        let status = answer["TimeToLiveDescription"]?["TimeToLiveStatus"]?.string
+        if status == "ENABLED" || status == "ENABLING" { return "found   time to live on \(table).\(attribute)" }
+        _ = try dynamoDB.call("UpdateTimeToLive", .object([
+            "TableName": .string(table),
+            "TimeToLiveSpecification": .object(["Enabled": .bool(true), "AttributeName": .string(attribute)]),
+        ]))
+        return "created time to live on \(table).\(attribute)"
+    }
+
+    /// The topic policy that lets EventBridge publish these rules' events (and nothing else).
+    func allowRules(_ ruleArns: [String], toPublishTo topic: String) throws {
+        let statements = ruleArns.sorted().enumerated().map { index, arn in
+            """
+            {"Sid":"events-rule-\(index)","Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"sns:Publish",\
+            "Resource":"\(topic)","Condition":{"ArnEquals":{"aws:SourceArn":"\(arn)"}}}
+            """
+        }
+        let policy = #"{"Version":"2012-10-17","Statement":[\#(statements.joined(separator: ","))]}"#
+        _ = try sns.call("SetTopicAttributes", [("TopicArn", topic), ("AttributeName", "Policy"), ("AttributeValue", policy)])
+    }
+
+    /// The queue policy that lets the topic deliver to a channel's queue (and nothing else).
+    func allowTopic(_ topic: String, toSendTo queue: (url: String, arn: String)) throws {
+        let policy = """
+            {"Version":"2012-10-17","Statement":[{"Sid":"sns-topic","Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},\
+            "Action":"sqs:SendMessage","Resource":"\(queue.arn)","Condition":{"ArnEquals":{"aws:SourceArn":"\(topic)"}}}]}
+            """
+        _ = try sqs.call("SetQueueAttributes", .object(["QueueUrl": .string(queue.url), "Attributes": .object(["Policy": .string(policy)])]))
     }
 
     func ensureTable(_ name: String) throws -> String {

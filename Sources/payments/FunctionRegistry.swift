@@ -2,6 +2,8 @@ import PaymentsCore
 import PayPalProvider
 import StripeProvider
 import BraintreeProvider
+import DeliveryService
+import NotificationService
 
 /// Every function this build contains, in the order routes are matched.
 enum FunctionRegistry {
@@ -10,6 +12,7 @@ enum FunctionRegistry {
         PayPalFunctions.payment, PayPalFunctions.webhook,
         BraintreeFunctions.payment, BraintreeFunctions.webhook,
         OutboxStreamRelay.definition,
+        DeliveryFunctions.definition, NotificationFunctions.definition,
     ]
 
     static func named(_ name: String) -> FunctionDefinition? { all.first { $0.name == name } }

@@ -1,6 +1,8 @@
 import Foundation
+import EventRules
 import FunctionSupport
 import PaymentsCore
+import PaymentsSQLite
 
 /// Builds functions in-process on demand, once each, from the process environment, as Lambda would.
 final class LocalFunctions {
@@ -22,13 +24,26 @@ final class LocalFunctions {
         return runtime
     }
 
-    /// Runs one invocation and then drains the outbox, as the Lambda loop does after answering.
+    /// Runs one invocation and then drains the outbox, as the Lambda loop does after answering; what
+    /// reached the local bus is then handed to its consumers, as the bus's rules would in AWS.
     func invoke(_ definition: FunctionDefinition, event: [UInt8]) throws -> [UInt8] {
         let runtime = try runtime(for: definition)
         let context = InvocationContext(requestID: UUID().uuidString.lowercased(), logger: runtime.dependencies.logger)
         let response = try runtime.invoke(event: event, context: context)
         runtime.afterResponse(logger: context.logger)
+        if let bus = runtime.backends?.publisher as? SQLiteEventBus {
+            deliverPublished(from: bus)
+        }
         return response
+    }
+
+    /// Hands what the local bus holds and its consumers have not had to them (`LocalBus`).
+    func deliverPublished(from bus: SQLiteEventBus) {
+        do {
+            LocalBus(bus: bus, rules: try EventRules.bundled(), functions: self).deliver()
+        } catch {
+            logger.warning("events/rules.json could not be read; no event handed to the consumers", ["error": String(describing: error)])
+        }
     }
 }
 

@@ -7,8 +7,11 @@ struct PaymentsCommand: ParsableCommand {
         abstract: "Run the payments functions locally: invoke, replay, and inspect payments and events.",
         discussion: """
             Functions read the same environment as in Lambda: PAYMENTS_STORE (default sqlite:payments.sqlite),
-            PAYMENTS_EVENTS (default sqlite) and each provider's settings. Logs go to standard error.
+            PAYMENTS_EVENTS (default sqlite) and each provider's settings; the consumers DELIVERY_STORE and
+            NOTIFICATION_STORE. Events published to the local bus are handed to the consumers events/rules.json names.
+            Logs go to standard error.
             """,
-        subcommands: [Invoke.self, Replay.self, Show.self, Events.self, Relay.self, Functions.self, AWSCommand.self]
+        subcommands: [Invoke.self, Replay.self, Show.self, ShowOrder.self, Events.self, Notifications.self, Relay.self, Functions.self,
+                      AWSCommand.self]
     )
 }

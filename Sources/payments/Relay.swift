@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FunctionSupport
 import PaymentsCore
+import PaymentsSQLite
 
 struct Relay: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,9 +29,13 @@ struct Relay: ParsableCommand {
         let clock = SystemClock()
         let backends = try Backends.make(configuration, environment: environment, httpClient: LocalHTTP.client(clock: clock), clock: clock)
         let source = try RelaySource.make(configuration, backends: backends, environment: environment, checkpoints: checkpoints, clock: clock)
+        // On the local bus, what was published is handed to the consumers the rules name, as in AWS.
+        let localBus = backends.publisher as? SQLiteEventBus
+        let functions = LocalFunctions()
         var total = 0
         repeat {
             let published = try source.relayOnce(logger: logger)
+            if let localBus { functions.deliverPublished(from: localBus) }
             total += published
             if follow {
                 if published > 0 { writeStandardError("payments relay: published \(published) event(s)\n") }

@@ -3,6 +3,7 @@ import Foundation
 import FunctionSupport
 import PaymentsCore
 import PaymentsSQLite
+import AWSAdapters
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print a stored payment as JSON.")
@@ -30,7 +31,19 @@ struct Events: ParsableCommand {
     @Flag(help: "Print the outbox instead: events stored but not yet published.")
     var pending = false
 
+    @Option(help: "Whose events: shop.payments (default), shop.delivery or shop.notifications (the consumers' local buses).")
+    var source = PaymentEvent.source
+
     func run() throws {
+        if source != PaymentEvent.source {
+            guard ["shop.delivery", "shop.notifications"].contains(source), !pending else {
+                throw ValidationError("--source is shop.payments, shop.delivery or shop.notifications (without --pending).")
+            }
+            for event in try ServiceStores.publishedEvents(source: source, environment: ProcessInfo.processInfo.environment) {
+                print(String(decoding: try event.json(), as: UTF8.self))
+            }
+            return
+        }
         let events: [PaymentEvent]
         if pending {
             events = try LocalStore.backends().outbox.unpublishedEvents(limit: Int.max)
@@ -66,6 +79,17 @@ enum LocalStore {
     }
 
     static func payments() throws -> any PaymentStore { try backends().store }
+
+    /// An order's payments, from the configured store (on DynamoDB a Scan: tooling only).
+    static func paymentsOfOrder(_ orderID: String) throws -> [Payment] {
+        let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
+        if case .sqlite(let path) = configuration.store, !FileManager.default.fileExists(atPath: path) { return [] }
+        switch try backends().store {
+        case let store as SQLitePaymentStore: return try store.payments(orderID: orderID)
+        case let store as DynamoDBPaymentStore: return try store.payments(orderID: orderID)
+        default: throw CommandFailure("this store cannot list an order's payments")
+        }
+    }
 
     /// The SQLite store the functions use, from PAYMENTS_STORE.
     static func open() throws -> SQLitePaymentStore {

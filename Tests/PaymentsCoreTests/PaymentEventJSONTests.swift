@@ -63,6 +63,8 @@ import TestSupport
                 amount: Money(minorUnits: Int.random(in: 1...1_000_000_000, using: &generator), currency: Currency(code: ["USD", "JPY", "KWD"].randomElement(using: &generator)!)!),
                 state: PaymentState(progress: PaymentState.Progress.allCases.randomElement(using: &generator)!,
                                     refundedMinorUnits: Int.random(in: 0...5000, using: &generator)),
+                customerEmail: Bool.random(using: &generator) ? text(1...20) : nil,
+                customerPhone: Bool.random(using: &generator) ? text(1...16) : nil,
                 createdAt: Date(timeIntervalSince1970: Double(other % 4_000_000_000_000) / 1000),
                 version: Int.random(in: 1...99, using: &generator))
             let event = PaymentEvent(transition: payment, from: Bool.random(using: &generator) ? statuses.randomElement(using: &generator) : nil,

@@ -24,6 +24,11 @@ public struct AWSConfiguration: Sendable, Equatable {
 
     /// The URL requests to `service` are posted to.
     public func endpoint(for service: AWSService) -> String {
-        endpointOverride ?? "https://\(service.hostPrefix).\(region).amazonaws.com"
+        endpoint(hostPrefix: service.hostPrefix)
+    }
+
+    /// The endpoint of any service by its host's first labels (`sns`, `email` for SES).
+    public func endpoint(hostPrefix: String) -> String {
+        endpointOverride ?? "https://\(hostPrefix).\(region).amazonaws.com"
     }
 }

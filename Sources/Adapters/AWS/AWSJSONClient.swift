@@ -52,7 +52,19 @@ public struct AWSJSONClient: Sendable {
 
     public func call(_ operation: String, body: [UInt8]) throws(AWSError) -> JSONValue {
         let target = "\(service.targetPrefix).\(operation)"
-        let signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region, service: service.signingName)
+        let request = HTTPRequest(
+            method: "POST", url: configuration.endpoint(for: service),
+            headers: [(name: "Content-Type", value: service.contentType), (name: "X-Amz-Target", value: target)],
+            body: body, isIdempotent: true)
+        let response = try send(request, operation: target, signingName: service.signingName)
+        return try Self.parse(response, operation: target)
+    }
+
+    /// One signed exchange, retried as `call` retries, answering the 2xx response as it came. The
+    /// services that do not speak the JSON protocol (SNS's query protocol, SES v2's REST API) go through
+    /// this, sharing the account, region, retry policy and deadline. `operation` names the call in errors.
+    public func send(_ request: HTTPRequest, operation: String, signingName: String) throws(AWSError) -> HTTPResponse {
+        let signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region, service: signingName)
         let start = clock.now()
         let limit = start.addingTimeInterval(retry.maxTotalTime)
         let stopAt = (deadline ?? invocationDeadline?.current).map { min($0, limit) } ?? limit
@@ -60,20 +72,16 @@ public struct AWSJSONClient: Sendable {
         while true {
             attempt += 1
             let now = clock.now()
-            let request = HTTPRequest(
-                method: "POST", url: configuration.endpoint(for: service),
-                headers: [(name: "Content-Type", value: service.contentType), (name: "X-Amz-Target", value: target)],
-                body: body, timeout: min(retry.attemptTimeout, max(stopAt.timeIntervalSince(now), 0.05)), isIdempotent: true)
-            let signed = signer.sign(request, at: now)
+            var attemptRequest = request
+            attemptRequest.timeout = min(retry.attemptTimeout, max(stopAt.timeIntervalSince(now), 0.05))
+            let signed = signer.sign(attemptRequest, at: now)
             var error: AWSError
             do {
                 let response = try http.send(signed)
-                if (200..<300).contains(response.status) { return try Self.parse(response, operation: target) }
-                error = AWSError.from(response: response, operation: target, redacting: secrets(of: signed))
-            } catch let parseError as AWSError {
-                throw parseError
+                if (200..<300).contains(response.status) { return response }
+                error = AWSError.from(response: response, operation: operation, redacting: secrets(of: signed))
             } catch let transport {
-                error = AWSError(operation: target, status: 0, type: "TransportError",
+                error = AWSError(operation: operation, status: 0, type: "TransportError",
                                  message: AWSError.safeMessage(String(describing: transport), redacting: secrets(of: signed)))
             }
             error.attempts = attempt
@@ -104,5 +112,22 @@ public struct AWSJSONClient: Sendable {
             values.append(String(authorization[range.upperBound...]))
         }
         return values
+    }
+}
+
+extension AWSJSONClient {
+    /// A client for `service` from the standard AWS variables, stopping its retries at the serving
+    /// invocation's deadline. A missing variable is a configuration error naming it.
+    public static func fromEnvironment(_ service: AWSService, environment: [String: String], http: any HTTPClient,
+                                       clock: any WallClock, deadline: InvocationDeadline?) throws(ConfigurationError) -> AWSJSONClient {
+        let settings: AWSConfiguration
+        do {
+            settings = try AWSConfiguration.fromEnvironment(environment)
+        } catch {
+            throw ConfigurationError("\(error.name) is not set (needed for \(service.signingName))")
+        }
+        var client = AWSJSONClient(service: service, configuration: settings, http: http, clock: clock)
+        client.invocationDeadline = deadline
+        return client
     }
 }

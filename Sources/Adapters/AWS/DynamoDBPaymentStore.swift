@@ -123,6 +123,15 @@ public struct DynamoDBPaymentStore: PaymentStore, OutboxStore {
         return true
     }
 
+    /// An order's payments: a Scan (tooling only, `payments show-order`; no function reads by order,
+    /// and the table has no index for it on purpose).
+    public func payments(orderID: String) throws -> [Payment] {
+        try DynamoDBTable(client: client, name: tableName).scan(type: "payment")
+            .filter { $0[string: "orderId"] == orderID }
+            .map(PaymentItem.payment(from:))
+            .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
     // MARK: OutboxStore
 
     /// Scans the table for outbox items. Tooling only (`payments relay` on a table without its stream,

@@ -23,8 +23,13 @@ public struct EventBridgePublisher: EventPublisher {
     }
 
     public func publish(_ events: [PaymentEvent]) throws -> PublishResult {
+        try publish(busEvents: events)
+    }
+
+    /// Any service's events: the entry's Source is the event's own (`shop.delivery`...).
+    public func publish(busEvents events: [any BusEvent]) throws -> PublishResult {
         var failures: [String: String] = [:]
-        var batches: [[(event: PaymentEvent, entry: JSONValue)]] = [[]]
+        var batches: [[(event: any BusEvent, entry: JSONValue)]] = [[]]
         var batchSize = 0
         for event in events {
             let detail = String(decoding: try event.detailJSON(), as: UTF8.self)
@@ -69,7 +74,7 @@ public struct EventBridgePublisher: EventPublisher {
         return PublishResult(failures: failures)
     }
 
-    private func entry(_ event: PaymentEvent, detail: String) -> JSONValue {
+    private func entry(_ event: any BusEvent, detail: String) -> JSONValue {
         .object([
             "Source": .string(event.source),
             "DetailType": .string(event.detailType),

@@ -36,6 +36,7 @@ enum PaymentItem {
         // Derived from the three above and never read back: it is there for people filtering in the console.
         item[string: "status"] = payment.status.rawValue
         item[string: "customerEmail"] = payment.customerEmail
+        item[string: "customerPhone"] = payment.customerPhone
         item[string: "description"] = payment.description
         item[string: "clientSecret"] = payment.checkout.clientSecret
         item[string: "approvalURL"] = payment.checkout.approvalURL
@@ -66,7 +67,8 @@ enum PaymentItem {
             id: id, orderID: orderID, provider: provider, providerReference: item[string: "providerReference"],
             amount: Money(minorUnits: amount, currency: currency),
             state: PaymentState(progress: progress, refundedMinorUnits: refunded, dispute: dispute),
-            customerEmail: item[string: "customerEmail"], description: item[string: "description"],
+            customerEmail: item[string: "customerEmail"], customerPhone: item[string: "customerPhone"],
+            description: item[string: "description"],
             checkout: Payment.Checkout(clientSecret: item[string: "clientSecret"], approvalURL: item[string: "approvalURL"]),
             failure: failure, attemptStartedAt: item[int: "attemptStartedAt"].map(date),
             createdAt: date(created), updatedAt: date(updated), version: version)

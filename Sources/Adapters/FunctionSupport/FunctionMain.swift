@@ -33,7 +33,7 @@ public enum FunctionMain {
         }
         // On DynamoDB every invocation calls AWS over HTTPS: load libcurl during init rather than in the
         // first request. On SQLite a webhook never needs it, so it is never loaded.
-        if runtime.backends.callsAWS { CurlHTTPClient.preload() }
+        if runtime.backends?.callsAWS == true { CurlHTTPClient.preload() }
         do {
             try loop.run(
                 handler: { try runtime.invoke(event: $0.event, context: $0.context) },

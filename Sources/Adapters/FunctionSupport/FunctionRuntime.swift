@@ -10,7 +10,8 @@ import PaymentsHTTP
 public struct FunctionRuntime: Sendable {
     public var definition: FunctionDefinition
     public var handler: FunctionHandler
-    public var backends: Backends
+    /// The payments store, its outbox and the bus; nil for a consumer, which keeps its own store.
+    public var backends: Backends?
     /// Publishes the outbox after each answer; nil where a stream feeds `outbox-relay` instead.
     public var relay: OutboxRelay?
     public var dependencies: FunctionDependencies
@@ -20,16 +21,23 @@ public struct FunctionRuntime: Sendable {
     /// Builds the function's dependencies from `environment`, as in Lambda and in `payments invoke`.
     public init(_ definition: FunctionDefinition, environment: [String: String], logger: Logger,
                 httpClient: (any HTTPClient)? = nil, clock: any WallClock = SystemClock()) throws {
-        let configuration = try Configuration(environment: environment)
         let client = httpClient ?? RetryingHTTPClient(base: CurlHTTPClient(), clock: clock)
-        let backends = try Backends.make(configuration, environment: environment, httpClient: client, clock: clock, deadline: deadline)
-        let dependencies = FunctionDependencies(store: backends.store, clock: clock, httpClient: client, environment: environment,
-                                                logger: logger, outbox: backends.outbox, publisher: backends.publisher)
+        let dependencies: FunctionDependencies
+        if definition.usesPaymentStore {
+            let configuration = try Configuration(environment: environment)
+            let backends = try Backends.make(configuration, environment: environment, httpClient: client, clock: clock, deadline: deadline)
+            dependencies = FunctionDependencies(store: backends.store, clock: clock, httpClient: client, environment: environment,
+                                                logger: logger, outbox: backends.outbox, publisher: backends.publisher, deadline: deadline)
+            self.backends = backends
+            self.relay = backends.drainsAfterResponse ? OutboxRelay(outbox: backends.outbox, publisher: backends.publisher) : nil
+        } else {
+            dependencies = FunctionDependencies(clock: clock, httpClient: client, environment: environment, logger: logger, deadline: deadline)
+            self.backends = nil
+            self.relay = nil
+        }
         self.definition = definition
-        self.backends = backends
         self.dependencies = dependencies
         self.handler = try definition.makeHandler(dependencies)
-        self.relay = backends.drainsAfterResponse ? OutboxRelay(outbox: backends.outbox, publisher: backends.publisher) : nil
     }
 
     /// One invocation from raw event bytes to raw response bytes, read in the shape of the function's
@@ -50,9 +58,11 @@ public struct FunctionRuntime: Sendable {
         }
     }
 
-    /// What a function does once it has answered, before the next event: publish its outbox.
+    /// What a function does once it has answered, before the next event: publish its outbox (the
+    /// payments outbox, or a consumer's own).
     public func afterResponse(logger: Logger) {
         relay?.drain(logger: logger)
+        if case .sqs(let handler) = handler { handler.afterResponse(logger: logger) }
     }
 }
 

@@ -11,7 +11,7 @@ enum PaymentRow {
     static let names = [
         "id", "provider", "provider_reference", "version", "order_id", "amount", "currency", "progress", "refunded_amount",
         "dispute", "customer_email", "description", "client_secret", "approval_url", "failure_kind", "failure_code",
-        "failure_message", "created_at_ms", "updated_at_ms", "attempt_started_ms",
+        "failure_message", "created_at_ms", "updated_at_ms", "attempt_started_ms", "customer_phone",
     ]
     static let columns = names.joined(separator: ", ")
     static let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
@@ -32,6 +32,7 @@ enum PaymentRow {
             SQLiteValue(payment.failure?.kind.rawValue), SQLiteValue(payment.failure?.code), SQLiteValue(payment.failure?.message),
             .integer(milliseconds(payment.createdAt)), .integer(milliseconds(payment.updatedAt)),
             payment.attemptStartedAt.map { .integer(milliseconds($0)) } ?? .null,
+            SQLiteValue(payment.customerPhone),
         ]
     }
 
@@ -53,7 +54,7 @@ enum PaymentRow {
             id: id, orderID: orderID, provider: provider, providerReference: row[2].text,
             amount: Money(minorUnits: Int(amount), currency: currency),
             state: PaymentState(progress: progress, refundedMinorUnits: Int(refunded), dispute: dispute),
-            customerEmail: row[10].text, description: row[11].text,
+            customerEmail: row[10].text, customerPhone: row[20].text, description: row[11].text,
             checkout: Payment.Checkout(clientSecret: row[12].text, approvalURL: row[13].text),
             failure: failure, attemptStartedAt: row[19].integer.map(date), createdAt: date(created), updatedAt: date(updated),
             version: Int(version)

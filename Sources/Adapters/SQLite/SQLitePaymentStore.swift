@@ -46,6 +46,14 @@ public struct SQLitePaymentStore: PaymentStore, OutboxStore {
         }
     }
 
+    /// An order's payments, oldest first (tooling: `payments show-order`; no function reads by order).
+    public func payments(orderID: String) throws -> [Payment] {
+        try database.withConnection { connection in
+            try connection.rows("SELECT \(PaymentRow.columns) FROM payments WHERE order_id = ? ORDER BY created_at_ms, id",
+                                [.text(orderID)]).map(PaymentRow.payment(from:))
+        }
+    }
+
     public func update(_ payment: Payment, expectedVersion: Int, events: [PaymentEvent]) throws -> Bool {
         let encodedEvents = try events.map { ($0.id, String(decoding: try $0.json(), as: UTF8.self)) }
         return try database.transaction { connection in

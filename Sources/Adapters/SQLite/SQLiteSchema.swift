@@ -5,7 +5,30 @@ import PaymentsCore
 enum SQLiteSchema {
     /// Kept in `PRAGMA user_version`. A store written by another version of the schema is refused with
     /// a clear error instead of being half-understood.
+    ///
+    /// The policy: the version changes only for a breaking change (a column renamed, retyped or given
+    /// a new meaning, a constraint tightened), which an older build would misread. An additive change
+    /// that older builds simply ignore (a new nullable column, a new table) keeps the version and is
+    /// applied when a store is opened (`additions`), so a store made before it keeps working unchanged.
     static let version = 1
+
+    /// Additive changes since version 1 was first written, each applied once when missing.
+    /// `customer_phone`: the customer's E.164 number (SMS notifications). `bus_consumers`: how far the
+    /// local bus has handed its events to each consumer (`payments` CLI).
+    static func applyAdditions(_ connection: Connection) throws {
+        let columns = try connection.query("PRAGMA table_info(payments)").compactMap { $0.count > 1 ? $0[1] : nil }
+        if !columns.contains("customer_phone") {
+            try connection.execute("ALTER TABLE payments ADD COLUMN customer_phone TEXT")
+        }
+        try connection.execute(busConsumersTable)
+    }
+
+    static let busConsumersTable = """
+        CREATE TABLE IF NOT EXISTS bus_consumers (
+            consumer TEXT PRIMARY KEY,
+            delivered_seq INTEGER NOT NULL
+        );
+        """
 
     /// Creates the tables in a new store, or checks that an existing one has this schema.
     static func prepare(_ connection: Connection) throws {
@@ -18,6 +41,7 @@ enum SQLiteSchema {
             } else if found != version {
                 throw StoreError("the SQLite store has schema version \(found), this build uses \(version): use a new PAYMENTS_STORE file, or the build that wrote it")
             }
+            try applyAdditions(connection)
             try connection.execute("COMMIT")
         } catch {
             try? connection.execute("ROLLBACK")
@@ -49,6 +73,7 @@ enum SQLiteSchema {
             created_at_ms INTEGER NOT NULL,
             updated_at_ms INTEGER NOT NULL,
             attempt_started_ms INTEGER,
+            customer_phone TEXT,
             UNIQUE (provider, idempotency_key)
         );
         CREATE UNIQUE INDEX payments_by_reference

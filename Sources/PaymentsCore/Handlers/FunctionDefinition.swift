@@ -3,11 +3,16 @@
 public struct FunctionDefinition: Sendable {
     public var name: String
     public var trigger: Trigger
+    /// False for the consumers (Delivery, Notification): they keep their own stores, named by their own
+    /// settings, and are built without opening the payments store.
+    public var usesPaymentStore: Bool
     public var makeHandler: @Sendable (FunctionDependencies) throws -> FunctionHandler
 
-    public init(name: String, trigger: Trigger, makeHandler: @escaping @Sendable (FunctionDependencies) throws -> FunctionHandler) {
+    public init(name: String, trigger: Trigger, usesPaymentStore: Bool = true,
+                makeHandler: @escaping @Sendable (FunctionDependencies) throws -> FunctionHandler) {
         self.name = name
         self.trigger = trigger
+        self.usesPaymentStore = usesPaymentStore
         self.makeHandler = makeHandler
     }
 
@@ -22,7 +27,16 @@ public struct FunctionDefinition: Sendable {
 
 /// Everything a handler may use, passed in: no singletons, no globals.
 public struct FunctionDependencies: Sendable {
-    public var store: any PaymentStore
+    private var paymentStore: (any PaymentStore)?
+    /// The payments store; a consumer built without one (`usesPaymentStore: false`) gets an error naming it.
+    public var store: any PaymentStore {
+        get throws(ConfigurationError) {
+            guard let paymentStore else { throw ConfigurationError("this function is built without the payments store (PAYMENTS_STORE)") }
+            return paymentStore
+        }
+    }
+    /// The serving invocation's deadline, for adapters built once that must stop retrying in time.
+    public var deadline: InvocationDeadline?
     /// The store's outbox: what the relay removes once published.
     public var outbox: (any OutboxStore)?
     /// The configured bus; only the relay publishes directly.
@@ -33,10 +47,20 @@ public struct FunctionDependencies: Sendable {
     public var logger: Logger
 
     public init(store: any PaymentStore, clock: any WallClock, httpClient: any HTTPClient, environment: [String: String], logger: Logger,
-                outbox: (any OutboxStore)? = nil, publisher: (any EventPublisher)? = nil) {
-        self.store = store
+                outbox: (any OutboxStore)? = nil, publisher: (any EventPublisher)? = nil, deadline: InvocationDeadline? = nil) {
+        self.init(clock: clock, httpClient: httpClient, environment: environment, logger: logger, deadline: deadline)
+        self.paymentStore = store
         self.outbox = outbox
         self.publisher = publisher
+    }
+
+    /// Without the payments store: what a consumer gets.
+    public init(clock: any WallClock, httpClient: any HTTPClient, environment: [String: String], logger: Logger,
+                deadline: InvocationDeadline? = nil) {
+        self.paymentStore = nil
+        self.outbox = nil
+        self.deadline = deadline
+        self.publisher = nil
         self.clock = clock
         self.httpClient = httpClient
         self.environment = environment

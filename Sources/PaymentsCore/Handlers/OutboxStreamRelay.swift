@@ -1,4 +1,5 @@
-/// The `outbox-relay` function: fed by the store's DynamoDB stream, it publishes each new outbox
+/// The `outbox-relay` function: fed by a store's DynamoDB stream (the payments table's, or a consumer's:
+/// deployed once per table, with PAYMENTS_STORE naming that table), it publishes each new outbox
 /// item to the bus and then removes it. The stream carries the transactional outbox, so an event
 /// written with its change is published even if the function that wrote it died right after.
 ///
@@ -24,9 +25,9 @@ public struct OutboxStreamRelay: DynamoDBStreamHandler {
 
     public func handle(_ batch: DynamoDBStreamBatch, context: InvocationContext) throws -> BatchResponse {
         var failed: [String] = []
-        var pending: [(sequence: String, event: PaymentEvent)] = []
+        var pending: [(sequence: String, event: any BusEvent)] = []
         for record in batch.records where record.change == .insert && record.newString("type") == "outbox" {
-            guard let text = record.newString("event"), let event = try? PaymentEvent(json: Array(text.utf8)) else {
+            guard let text = record.newString("event"), let event = Self.event(Array(text.utf8)) else {
                 // It can never be published: after the mapping's retries it goes to the on-failure destination.
                 context.logger.error("unreadable outbox item", ["sequenceNumber": record.sequenceNumber])
                 failed.append(record.sequenceNumber)
@@ -38,7 +39,7 @@ public struct OutboxStreamRelay: DynamoDBStreamHandler {
 
         let result: PublishResult
         do {
-            result = try publisher.publish(pending.map(\.event))
+            result = try publisher.publish(busEvents: pending.map(\.event))
         } catch {
             context.logger.warning("publishing failed; the batch is retried", ["error": String(describing: error)])
             return BatchResponse(failedItems: failed + pending.map(\.sequence))
@@ -57,5 +58,12 @@ public struct OutboxStreamRelay: DynamoDBStreamHandler {
         }
         context.logger.info("outbox relayed", ["published": String(published.count), "failed": String(failed.count)])
         return BatchResponse(failedItems: failed)
+    }
+
+    /// A payment event, or another service's (the same relay serves the Delivery and Notification
+    /// tables' streams, whose outbox items have the same shape).
+    static func event(_ bytes: [UInt8]) -> (any BusEvent)? {
+        if let payment = try? PaymentEvent(json: bytes), payment.source == PaymentEvent.source { return payment }
+        return try? ServiceEvent(json: bytes)
     }
 }

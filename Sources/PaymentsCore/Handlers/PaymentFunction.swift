@@ -76,7 +76,7 @@ public struct PaymentFunction: RequestHandler {
         let now = clock.now()
         let candidate = Payment(
             id: Identifiers.make(prefix: "pay"), orderID: paymentRequest.orderID, provider: gateway.provider,
-            amount: paymentRequest.amount, customerEmail: paymentRequest.customerEmail,
+            amount: paymentRequest.amount, customerEmail: paymentRequest.customerEmail, customerPhone: paymentRequest.customerPhone,
             description: paymentRequest.description, attemptStartedAt: now, createdAt: now
         )
         let attempt: CreateAttempt

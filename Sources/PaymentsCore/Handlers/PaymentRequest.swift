@@ -12,20 +12,27 @@ public struct PaymentRequest: Sendable, Equatable {
     /// A provider token (a payment method id, a nonce). Never card data.
     public var paymentMethod: String?
     public var customerEmail: String?
+    /// E.164: `+`, then 8 to 15 digits, the first not 0.
+    public var customerPhone: String?
     public var description: String?
 
-    public init(orderID: String, amount: Money, paymentMethod: String? = nil, customerEmail: String? = nil, description: String? = nil) {
+    public init(orderID: String, amount: Money, paymentMethod: String? = nil, customerEmail: String? = nil,
+                customerPhone: String? = nil, description: String? = nil) {
         self.orderID = orderID
         self.amount = amount
         self.paymentMethod = paymentMethod
         self.customerEmail = customerEmail
+        self.customerPhone = customerPhone
         self.description = description
     }
 
     /// Identifies the request's content, so that a reused Idempotency-Key with other content is refused.
     public var fingerprint: String {
-        let canonical = [orderID, String(amount.minorUnits), amount.currency.code, paymentMethod ?? "", customerEmail ?? "", description ?? ""]
-            .map { "\($0.utf8.count):\($0)" }.joined()
+        // The phone is appended only when given, so that requests without one keep the fingerprint
+        // they had before it existed (a stored key retried after an upgrade still matches).
+        let fields = [orderID, String(amount.minorUnits), amount.currency.code, paymentMethod ?? "", customerEmail ?? "", description ?? ""]
+            + (customerPhone.map { ["phone", $0] } ?? [])
+        let canonical = fields.map { "\($0.utf8.count):\($0)" }.joined()
         return Hex.encode(SHA256.hash(data: Array(canonical.utf8)))
     }
 }
@@ -65,9 +72,21 @@ extension PaymentRequest {
         if let email, !email.contains("@") {
             throw .unprocessable("invalid-email", "'customerEmail' must be an email address.")
         }
+        let phone = try optionalString(object, "customerPhone", maxLength: 16)
+        if let phone, !isE164(phone) {
+            throw .unprocessable("invalid-phone", "'customerPhone' must be an E.164 number: '+' then 8 to 15 digits, the first not 0, with no spaces or dashes.")
+        }
         let description = try optionalString(object, "description", maxLength: 1000)
-        return PaymentRequest(orderID: orderID, amount: amount,
-                              paymentMethod: paymentMethod, customerEmail: email, description: description)
+        return PaymentRequest(orderID: orderID, amount: amount, paymentMethod: paymentMethod, customerEmail: email,
+                              customerPhone: phone, description: description)
+    }
+
+    /// `+` and 8 to 15 ASCII digits, the first not 0 (no country code starts with 0). Spaces, dashes and
+    /// brackets are refused rather than removed: what is stored is what the SMS channel dials.
+    public static func isE164(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.first == UInt8(ascii: "+"), (9...16).contains(bytes.count), bytes[1] != UInt8(ascii: "0") else { return false }
+        return bytes.dropFirst().allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     /// An integer literal of minor units, as written: `2000.0`, `2e3` or `"2000"` are refused rather

@@ -15,6 +15,8 @@ public struct Payment: Hashable, Sendable {
     public var amount: Money
     public var state: PaymentState
     public var customerEmail: String?
+    /// E.164, for SMS notifications.
+    public var customerPhone: String?
     public var description: String?
     /// What the shop's front end needs to finish the payment (a client secret, an approval link).
     public var checkout: Checkout
@@ -51,7 +53,7 @@ public struct Payment: Hashable, Sendable {
 
     public init(
         id: String, orderID: String, provider: String, providerReference: String? = nil, amount: Money,
-        state: PaymentState = PaymentState(), customerEmail: String? = nil, description: String? = nil,
+        state: PaymentState = PaymentState(), customerEmail: String? = nil, customerPhone: String? = nil, description: String? = nil,
         checkout: Checkout = Checkout(), failure: Failure? = nil, attemptStartedAt: Date? = nil,
         createdAt: Date, updatedAt: Date? = nil, version: Int = 1
     ) {
@@ -62,6 +64,7 @@ public struct Payment: Hashable, Sendable {
         self.amount = amount
         self.state = state
         self.customerEmail = customerEmail
+        self.customerPhone = customerPhone
         self.description = description
         self.checkout = checkout
         self.failure = failure

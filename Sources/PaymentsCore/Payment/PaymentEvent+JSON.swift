@@ -80,6 +80,14 @@ extension PaymentEvent.Detail {
         writer.integer(amount)
         writer.raw(",\"currency\":")
         writer.string(currency)
+        if let customerEmail {
+            writer.raw(",\"customerEmail\":")
+            writer.string(customerEmail)
+        }
+        if let customerPhone {
+            writer.raw(",\"customerPhone\":")
+            writer.string(customerPhone)
+        }
         writer.raw(",\"eventId\":")
         writer.string(eventId)
         writer.raw(",\"orderId\":")

@@ -27,6 +27,11 @@ public struct PaymentEvent: Codable, Hashable, Sendable {
         public var refundedAmount: Int
         public var version: Int
         public var time: Date
+        /// The customer's contact as the shop gave it with the payment request, so that Notification
+        /// needs no other lookup. Absent (not null) in the JSON when the shop gave none.
+        public var customerEmail: String?
+        /// E.164 (`+` and 8 to 15 digits).
+        public var customerPhone: String?
     }
 
     enum CodingKeys: String, CodingKey {
@@ -71,7 +76,9 @@ public struct PaymentEvent: Codable, Hashable, Sendable {
             previousStatus: previous,
             refundedAmount: payment.state.refundedMinorUnits,
             version: payment.version,
-            time: time
+            time: time,
+            customerEmail: payment.customerEmail,
+            customerPhone: payment.customerPhone
         )
     }
 }

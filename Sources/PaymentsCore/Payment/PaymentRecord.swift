@@ -17,6 +17,7 @@ public struct PaymentRecord: Codable, Hashable, Sendable {
     public var refundedAmount: Int
     public var dispute: PaymentState.Dispute
     public var customerEmail: String?
+    public var customerPhone: String?
     public var description: String?
     public var checkout: Payment.Checkout?
     public var failure: Payment.Failure?
@@ -37,6 +38,7 @@ public struct PaymentRecord: Codable, Hashable, Sendable {
         refundedAmount = payment.state.refundedMinorUnits
         dispute = payment.state.dispute
         customerEmail = payment.customerEmail
+        customerPhone = payment.customerPhone
         description = payment.description
         checkout = payment.checkout == Payment.Checkout() ? nil : payment.checkout
         failure = payment.failure
@@ -53,7 +55,7 @@ public struct PaymentRecord: Codable, Hashable, Sendable {
             id: id, orderID: orderId, provider: provider, providerReference: providerReference,
             amount: Money(minorUnits: amount, currency: currency),
             state: PaymentState(progress: progress, refundedMinorUnits: refundedAmount, dispute: dispute),
-            customerEmail: customerEmail, description: description, checkout: checkout ?? Payment.Checkout(),
+            customerEmail: customerEmail, customerPhone: customerPhone, description: description, checkout: checkout ?? Payment.Checkout(),
             failure: failure, attemptStartedAt: attemptStartedAt, createdAt: createdAt, updatedAt: updatedAt, version: version
         )
     }

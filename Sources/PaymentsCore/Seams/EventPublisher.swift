@@ -1,4 +1,4 @@
-/// Puts payment events on the bus: EventBridge in AWS, a local table in SQLite.
+/// Puts events on the bus: EventBridge in AWS, a local table in SQLite.
 /// Publishing the same event twice must be harmless (consumers key on `detail.eventId`).
 public protocol EventPublisher: Sendable {
     /// Publishes what it can and says, per event, what was not published: EventBridge's PutEvents
@@ -6,6 +6,23 @@ public protocol EventPublisher: Sendable {
     /// Throws only when nothing could be attempted (the bus is unreachable).
     @discardableResult
     func publish(_ events: [PaymentEvent]) throws -> PublishResult
+
+    /// The same for events of any service (a consumer's `ServiceEvent`s relayed from its outbox).
+    /// Buses that carry every source (EventBridge, the local bus) implement it; the default passes
+    /// payment events on to `publish(_:)` and reports any other event as not published.
+    @discardableResult
+    func publish(busEvents events: [any BusEvent]) throws -> PublishResult
+}
+
+extension EventPublisher {
+    public func publish(busEvents events: [any BusEvent]) throws -> PublishResult {
+        let payments = events.compactMap { $0 as? PaymentEvent }
+        var result = payments.isEmpty ? PublishResult() : try publish(payments)
+        for event in events where !(event is PaymentEvent) {
+            result.failures[event.id] = "this publisher carries payment events only, not \(event.source)"
+        }
+        return result
+    }
 }
 
 /// The outcome of one publish call.

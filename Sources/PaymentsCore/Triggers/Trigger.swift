@@ -39,6 +39,14 @@ public enum FunctionHandler: Sendable {
 /// queue's dead-letter queue after its receive limit), the others are deleted.
 public protocol SQSBatchHandler: Sendable {
     func handle(_ batch: SQSBatch, context: InvocationContext) throws -> BatchResponse
+
+    /// Work left for after the answer, before the next batch: publishing the service's own outbox
+    /// where its store has no stream (SQLite). Nothing by default.
+    func afterResponse(logger: Logger)
+}
+
+extension SQSBatchHandler {
+    public func afterResponse(logger: Logger) {}
 }
 
 /// Handles a batch of DynamoDB stream records; failed records are retried from the first of them.

@@ -61,6 +61,7 @@ struct StoreContractTests {
         full.amount = Money(minorUnits: 123_456_789, currency: Currency(code: "KWD")!)
         full.state = PaymentState(progress: .succeeded, refundedMinorUnits: 300, dispute: .open)
         full.customerEmail = "a@example.com"
+        full.customerPhone = "+14155550123"
         full.description = "Café \"déjà\" \\ 日本 \u{1F600}\n\ttab"
         full.checkout = .init(clientSecret: "pi_1_secret", approvalURL: "https://example.com/approve?a=1&b=2")
         full.failure = .init(kind: .rejected, code: "card_declined", message: "Declined")

@@ -138,6 +138,17 @@ enum BadInputCatalogue {
             post("unknown currency", #"{"orderId":"o","amount":2000,"currency":"ZZZ"}"#, .problem(422, "invalid-currency")),
             post("currency too long", #"{"orderId":"o","amount":2000,"currency":"USDX"}"#, .problem(422, "invalid-field")),
             post("email without @", #"{\#(valid),"customerEmail":"nope"}"#, .problem(422, "invalid-email")),
+            // The customer's phone: E.164 only, and never a card number (Amex has 15 digits, E.164's maximum).
+            post("phone that is an Amex number", #"{\#(valid),"customerPhone":"+\#(CardNumbers.amex)"}"#, card),
+            post("phone that is a Diners number", #"{\#(valid),"customerPhone":"+\#(CardNumbers.diners)"}"#, card),
+            post("phone without +", #"{\#(valid),"customerPhone":"14155550123"}"#, .problem(422, "invalid-phone")),
+            post("phone too short", #"{\#(valid),"customerPhone":"+1234567"}"#, .problem(422, "invalid-phone")),
+            post("phone too long", #"{\#(valid),"customerPhone":"+1234567890123456"}"#, .problem(422, "invalid-field")),
+            post("phone with spaces", #"{\#(valid),"customerPhone":"+1 415 555 0123"}"#, .problem(422, "invalid-phone")),
+            post("phone with a leading 0", #"{\#(valid),"customerPhone":"+0415550123"}"#, .problem(422, "invalid-phone")),
+            post("phone with letters", #"{\#(valid),"customerPhone":"+1415CALLME"}"#, .problem(422, "invalid-phone")),
+            post("phone a number", #"{\#(valid),"customerPhone":14155550123}"#, .problem(422, "invalid-field")),
+            post("phone empty", #"{\#(valid),"customerPhone":""}"#, .problem(422, "invalid-field")),
             // Sizes and encodings.
             post("body just over the limit", #"{\#(valid),"description":"\#(String(repeating: "a", count: PaymentRequest.maximumBodyBytes))"}"#, .problem(413, "body-too-large")),
             post("5 MB body", #"{\#(valid),"x":"\#(String(repeating: "a", count: 5 * 1024 * 1024))"}"#, .problem(413, "body-too-large")),

@@ -12,7 +12,7 @@ public enum BraintreeFunctions {
             apiBase: dependencies.environment["BRAINTREE_API_BASE"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://api.braintreegateway.com",
             client: dependencies.httpClient
         )
-        return PaymentFunction(gateway: gateway, store: dependencies.store, clock: dependencies.clock)
+        return PaymentFunction(gateway: gateway, store: try dependencies.store, clock: dependencies.clock)
     }
 
     public static let webhook = FunctionDefinition(name: "braintree-webhook", routes: ["POST /webhooks/braintree"]) { dependencies in
@@ -20,6 +20,6 @@ public enum BraintreeFunctions {
             publicKey: try dependencies.setting("BRAINTREE_PUBLIC_KEY"),
             privateKey: try dependencies.setting("BRAINTREE_PRIVATE_KEY")
         )
-        return WebhookFunction(authenticator: BraintreeWebhookAuthenticator(signature: signature), store: dependencies.store, clock: dependencies.clock)
+        return WebhookFunction(authenticator: BraintreeWebhookAuthenticator(signature: signature), store: try dependencies.store, clock: dependencies.clock)
     }
 }

@@ -19,7 +19,7 @@ public enum PayPalFunctions {
     public static let defaultAPIBase = "https://api-m.paypal.com"
 
     public static let payment = FunctionDefinition(name: "paypal-payment", routes: ["POST /payments/paypal", "GET /payments/{id}"]) { dependencies in
-        PaymentFunction(gateway: PayPalGateway(tokens: try tokens(dependencies)), store: dependencies.store, clock: dependencies.clock)
+        PaymentFunction(gateway: PayPalGateway(tokens: try tokens(dependencies)), store: try dependencies.store, clock: dependencies.clock)
     }
 
     public static let webhook = FunctionDefinition(name: "paypal-webhook", routes: ["POST /webhooks/paypal"]) { dependencies in
@@ -33,9 +33,9 @@ public enum PayPalFunctions {
         }
         let authenticator = PayPalWebhookAuthenticator(
             verifier: PayPalWebhookVerifier(webhookID: webhookID, method: method),
-            capture: .init(gateway: PayPalGateway(tokens: tokens), store: dependencies.store, logger: dependencies.logger)
+            capture: .init(gateway: PayPalGateway(tokens: tokens), store: try dependencies.store, logger: dependencies.logger)
         )
-        return WebhookFunction(authenticator: authenticator, store: dependencies.store, clock: dependencies.clock)
+        return WebhookFunction(authenticator: authenticator, store: try dependencies.store, clock: dependencies.clock)
     }
 
     static func tokens(_ dependencies: FunctionDependencies) throws(ConfigurationError) -> PayPalAccessTokens {

@@ -9,7 +9,7 @@ public enum StripeFunctions {
             apiBase: dependencies.environment["STRIPE_API_BASE"] ?? "https://api.stripe.com",
             client: dependencies.httpClient
         )
-        return PaymentFunction(gateway: gateway, store: dependencies.store, clock: dependencies.clock)
+        return PaymentFunction(gateway: gateway, store: try dependencies.store, clock: dependencies.clock)
     }
 
     public static let webhook = FunctionDefinition(name: "stripe-webhook", routes: ["POST /webhooks/stripe"]) { dependencies in
@@ -17,6 +17,6 @@ public enum StripeFunctions {
             .split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
         guard !secrets.isEmpty else { throw ConfigurationError("STRIPE_WEBHOOK_SECRET holds no secret") }
         let authenticator = StripeWebhookAuthenticator(signature: StripeSignature(secrets: secrets))
-        return WebhookFunction(authenticator: authenticator, store: dependencies.store, clock: dependencies.clock)
+        return WebhookFunction(authenticator: authenticator, store: try dependencies.store, clock: dependencies.clock)
     }
 }

@@ -1,0 +1,29 @@
+import AWSAdapters
+import PaymentsCore
+import PaymentsSQLite
+
+/// The `delivery` function. Settings: `DELIVERY_STORE` (`sqlite:PATH`, default `sqlite:delivery.sqlite`,
+/// or `dynamodb:TABLE`) and, with DynamoDB, the standard AWS variables.
+///
+/// On SQLite the function publishes its outbox to the store's local bus (`bus_events`, which
+/// `payments events --source shop.delivery` prints) after each batch. On DynamoDB it only writes the
+/// outbox: the table's stream feeds `outbox-relay`, as for payments.
+public enum DeliveryFunctions {
+    public static let defaultStore = "sqlite:delivery.sqlite"
+
+    public static let definition = FunctionDefinition(name: "delivery", trigger: .sqs(queue: "BUS-delivery"), usesPaymentStore: false) { dependencies in
+        .sqs(try handler(dependencies))
+    }
+
+    public static func handler(_ dependencies: FunctionDependencies) throws -> DeliveryHandler {
+        switch try StoreSetting("DELIVERY_STORE", environment: dependencies.environment, default: defaultStore) {
+        case .sqlite(let path):
+            let store = try SQLiteShipmentStore(path: path)
+            return DeliveryHandler(store: store, clock: dependencies.clock, relay: ServiceOutboxRelay(outbox: store, publisher: store.bus))
+        case .dynamoDB(let table):
+            let client = try AWSJSONClient.fromEnvironment(.dynamoDB, environment: dependencies.environment, http: dependencies.httpClient,
+                                                           clock: dependencies.clock, deadline: dependencies.deadline)
+            return DeliveryHandler(store: DynamoDBShipmentStore(table: DynamoDBTable(client: client, name: table)), clock: dependencies.clock)
+        }
+    }
+}

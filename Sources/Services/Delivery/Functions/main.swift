@@ -1,0 +1,4 @@
+import DeliveryService
+import FunctionSupport
+
+FunctionMain.run(DeliveryFunctions.definition)

@@ -1,0 +1,4 @@
+import FunctionSupport
+import NotificationService
+
+FunctionMain.run(NotificationFunctions.definition)

@@ -1,0 +1,50 @@
+import AWSAdapters
+import PaymentsCore
+
+/// The `notification` function. Settings (README's configuration table):
+/// - `NOTIFICATION_STORE`: `sqlite:PATH` (default `sqlite:notifications.sqlite`) or `dynamodb:TABLE`;
+/// - `NOTIFICATION_CHANNELS`: the channels enabled, `email,sms` by default;
+/// - `NOTIFICATION_CHANNEL`: the one channel this deployment serves (else the queue's name says);
+/// - `NOTIFICATION_EMAIL_FROM`: the SES sender, required for email on DynamoDB.
+///
+/// With SQLite the channels are local (a table `payments notifications` prints) and the outbox is
+/// published to the store's local bus after each batch. With DynamoDB email goes through SES v2 and
+/// SMS through SNS, and the table's stream carries the outbox to `outbox-relay`.
+public enum NotificationFunctions {
+    public static let defaultStore = "sqlite:notifications.sqlite"
+
+    public static let definition = FunctionDefinition(
+        name: "notification", trigger: .sqs(queue: "BUS-notification-email, BUS-notification-sms"), usesPaymentStore: false
+    ) { dependencies in
+        .sqs(try handler(dependencies))
+    }
+
+    public static func handler(_ dependencies: FunctionDependencies) throws -> NotificationHandler {
+        let environment = dependencies.environment
+        let enabled = try NotificationChannel.enabled(environment)
+        let configured = try NotificationChannel.configured(environment)
+        if let configured, !enabled.contains(configured) {
+            throw ConfigurationError("NOTIFICATION_CHANNEL names a channel that NOTIFICATION_CHANNELS does not enable")
+        }
+        switch try StoreSetting("NOTIFICATION_STORE", environment: environment, default: defaultStore) {
+        case .sqlite(let path):
+            let store = try SQLiteNotificationStore(path: path)
+            let local = LocalChannelSender(store: store, clock: dependencies.clock)
+            let senders = Dictionary(uniqueKeysWithValues: enabled.map { ($0, local as any ChannelSender) })
+            return NotificationHandler(store: store, senders: senders, enabled: enabled, configuredChannel: configured,
+                                       clock: dependencies.clock, relay: ServiceOutboxRelay(outbox: store, publisher: store.bus))
+        case .dynamoDB(let table):
+            let client = try AWSJSONClient.fromEnvironment(.dynamoDB, environment: environment, http: dependencies.httpClient,
+                                                           clock: dependencies.clock, deadline: dependencies.deadline)
+            var senders: [NotificationChannel: any ChannelSender] = [:]
+            if enabled.contains(.email) {
+                senders[.email] = SESEmailSender(ses: SESv2Client(client: client), from: try dependencies.setting("NOTIFICATION_EMAIL_FROM"))
+            }
+            if enabled.contains(.sms) {
+                senders[.sms] = SNSSMSSender(sns: SNSClient(client: client))
+            }
+            return NotificationHandler(store: DynamoDBNotificationStore(table: DynamoDBTable(client: client, name: table)), senders: senders,
+                                       enabled: enabled, configuredChannel: configured, clock: dependencies.clock)
+        }
+    }
+}
