@@ -286,9 +286,9 @@ def main():
         tf_names, sls_names = set(tf_consumers[name]), set(sls_consumer_functions[name].get("environment") or {})
         check(tf_names == sls_names, f"{name}: the same environment names in terraform/consumers.tf and serverless/consumers.yml",
               f"only terraform {sorted(tf_names - sls_names)}, only serverless {sorted(sls_names - tf_names)}")
-        proposed = sorted(n for n in tf_names if n not in known_env)
-        if proposed:
-            print(f"note {name}: environment names not yet in DESIGN.md or the README (proposed): {', '.join(proposed)}")
+        unknown = sorted(n for n in tf_names | sls_names if n not in known_env)
+        check(not unknown, f"{name}: every environment name is DESIGN.md's or the README's (the names the service reads)",
+              f"unknown: {unknown}")
         sqs = [e["sqs"] for e in sls_consumer_functions[name].get("events") or [] if "sqs" in e]
         check(sqs and all(e.get("functionResponseType") == "ReportBatchItemFailures" for e in sqs),
               f"serverless {name}: fed by SQS with ReportBatchItemFailures")

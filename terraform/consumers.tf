@@ -32,15 +32,12 @@ module "notification_table" {
 locals {
   consumer_default_environments = {
     delivery = {
-      DELIVERY_STORE  = "dynamodb:${var.delivery_table_name}"
-      DELIVERY_EVENTS = "eventbridge:${var.bus_name}"
+      DELIVERY_STORE = "dynamodb:${var.delivery_table_name}"
     }
     notification = {
       NOTIFICATION_STORE      = "dynamodb:${var.notification_table_name}"
-      NOTIFICATION_EVENTS     = "eventbridge:${var.bus_name}"
       NOTIFICATION_CHANNELS   = join(",", var.notification_channels)
-      NOTIFICATION_TOPIC      = module.consumers.topic_arn
-      NOTIFICATION_SES_SENDER = var.notification_sender
+      NOTIFICATION_EMAIL_FROM = var.notification_sender
     }
   }
   consumer_environments = {
