@@ -19,6 +19,23 @@ public enum SQLiteServiceEvents {
         );
         """
 
+    /// Opens a consumer service's store at `path`: a new file gets `schema` and these tables at
+    /// `version`; an existing one must be of that version and hold `table`, or it is refused with
+    /// `refusal` (another service's file, or one from another build).
+    public static func openStore(path: String, schema: String, version: Int, table: String, refusal: String) throws -> SQLiteDatabase {
+        let database = try SQLiteDatabase(path: path)
+        try database.transaction { connection in
+            let found = Int(try connection.query("PRAGMA user_version").first?.first.flatMap { $0 } ?? "0") ?? 0
+            let tables = Set(try connection.query("SELECT name FROM sqlite_master WHERE type = 'table'").compactMap { $0.first ?? nil })
+            if found == 0, tables.isEmpty {
+                try connection.execute(schema + Self.tables + "PRAGMA user_version = \(version);")
+            } else if found != version || !tables.contains(table) {
+                throw StoreError(refusal)
+            }
+        }
+        return database
+    }
+
     /// Appends events to the outbox, inside the caller's transaction.
     public static func append(_ events: [ServiceEvent], in connection: Connection) throws {
         for event in events {

@@ -15,14 +15,28 @@ public struct OutboxRelay: Sendable {
     /// Publishes until the outbox is empty or publishing fails; returns how many were published.
     @discardableResult
     public func drain(logger: Logger) -> Int {
+        OutboxDrain.run(batchSize: batchSize, logger: logger,
+                        read: { try outbox.unpublishedEvents(limit: $0) },
+                        publish: { try publisher.publish($0) },
+                        markPublished: { try outbox.markPublished(eventIDs: $0) })
+    }
+}
+
+/// The drain loop every outbox shares (the payments outbox, a consumer's own): read a batch, publish
+/// it, remove what the bus took; stop at the first refusal or failure, leaving the rest for next time.
+enum OutboxDrain {
+    static func run<Event: BusEvent>(
+        batchSize: Int, logger: Logger,
+        read: (Int) throws -> [Event], publish: ([Event]) throws -> PublishResult, markPublished: ([String]) throws -> Void
+    ) -> Int {
         var published = 0
         while true {
             do {
-                let events = try outbox.unpublishedEvents(limit: batchSize)
+                let events = try read(batchSize)
                 guard !events.isEmpty else { return published }
-                let result = try publisher.publish(events)
+                let result = try publish(events)
                 let done = events.map(\.id).filter { result.failures[$0] == nil }
-                try outbox.markPublished(eventIDs: done)
+                try markPublished(done)
                 published += done.count
                 if !result.failures.isEmpty {
                     for (id, reason) in result.failures.sorted(by: { $0.key < $1.key }) {

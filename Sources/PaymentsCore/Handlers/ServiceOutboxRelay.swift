@@ -15,25 +15,9 @@ public struct ServiceOutboxRelay: Sendable {
     /// Publishes until the outbox is empty or publishing fails; returns how many were published.
     @discardableResult
     public func drain(logger: Logger) -> Int {
-        var published = 0
-        while true {
-            do {
-                let events = try outbox.unpublishedServiceEvents(limit: batchSize)
-                guard !events.isEmpty else { return published }
-                let result = try publisher.publish(busEvents: events)
-                let done = events.map(\.id).filter { result.failures[$0] == nil }
-                try outbox.markServiceEventsPublished(eventIDs: done)
-                published += done.count
-                if !result.failures.isEmpty {
-                    for (id, reason) in result.failures.sorted(by: { $0.key < $1.key }) {
-                        logger.warning("the bus refused an event; it stays in the outbox", ["eventId": id, "reason": reason])
-                    }
-                    return published
-                }
-            } catch {
-                logger.warning("publishing events failed; they stay in the outbox", ["error": String(describing: error)])
-                return published
-            }
-        }
+        OutboxDrain.run(batchSize: batchSize, logger: logger,
+                        read: { try outbox.unpublishedServiceEvents(limit: $0) },
+                        publish: { try publisher.publish(busEvents: $0) },
+                        markPublished: { try outbox.markServiceEventsPublished(eventIDs: $0) })
     }
 }

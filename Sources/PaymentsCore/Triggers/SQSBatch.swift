@@ -50,3 +50,28 @@ enum EventRecords {
         return records
     }
 }
+
+extension SQSBatch {
+    /// Runs `process` on each message on its own and answers the partial batch response: a message
+    /// that fails is reported alone (retried; an `UnreadableRecord` after the queue's retries lands in
+    /// its dead-letter queue) and never holds back the messages behind it. Log lines name the message,
+    /// never its body, which may hold the customer's contact.
+    public func processEach(logger: Logger, _ process: (Message) throws -> Void) -> BatchResponse {
+        var failed: [String] = []
+        for message in records {
+            do {
+                try process(message)
+            } catch let unreadable as UnreadableRecord {
+                logger.error("unreadable record; it goes to the dead-letter queue after the queue's retries", [
+                    "messageId": message.messageId, "reason": unreadable.reason,
+                    "receiveCount": message.attributes["ApproximateReceiveCount"] ?? "",
+                ])
+                failed.append(message.messageId)
+            } catch {
+                logger.warning("record failed; it is retried", ["messageId": message.messageId, "error": String(describing: error)])
+                failed.append(message.messageId)
+            }
+        }
+        return BatchResponse(failedItems: failed)
+    }
+}

@@ -14,16 +14,9 @@ public struct SQLiteShipmentStore: ShipmentStore, ServiceEventOutbox {
     public static let schemaVersion = 1
 
     public init(path: String) throws {
-        database = try SQLiteDatabase(path: path)
-        try database.transaction { connection in
-            let found = Int(try connection.query("PRAGMA user_version").first?.first.flatMap { $0 } ?? "0") ?? 0
-            let tables = Set(try connection.query("SELECT name FROM sqlite_master WHERE type = 'table'").compactMap { $0.first ?? nil })
-            if found == 0, tables.isEmpty {
-                try connection.execute(Self.schema + SQLiteServiceEvents.tables + "PRAGMA user_version = \(Self.schemaVersion);")
-            } else if found != Self.schemaVersion || !tables.contains("shipments") {
-                throw StoreError("DELIVERY_STORE names a file that is not a Delivery store of schema \(Self.schemaVersion): give Delivery a file of its own")
-            }
-        }
+        database = try SQLiteServiceEvents.openStore(
+            path: path, schema: Self.schema, version: Self.schemaVersion, table: "shipments",
+            refusal: "DELIVERY_STORE names a file that is not a Delivery store of schema \(Self.schemaVersion): give Delivery a file of its own")
     }
 
     static let schema = """

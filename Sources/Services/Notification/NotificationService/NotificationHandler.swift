@@ -36,22 +36,7 @@ public struct NotificationHandler: SQSBatchHandler {
     }
 
     public func handle(_ batch: SQSBatch, context: InvocationContext) throws -> BatchResponse {
-        var failed: [String] = []
-        for message in batch.records {
-            do {
-                try process(message, logger: context.logger)
-            } catch let unreadable as UnreadableRecord {
-                context.logger.error("unreadable record; it goes to the dead-letter queue after the queue's retries", [
-                    "messageId": message.messageId, "reason": unreadable.reason,
-                    "receiveCount": message.attributes["ApproximateReceiveCount"] ?? "",
-                ])
-                failed.append(message.messageId)
-            } catch {
-                context.logger.warning("record failed; it is retried", ["messageId": message.messageId, "error": String(describing: error)])
-                failed.append(message.messageId)
-            }
-        }
-        return BatchResponse(failedItems: failed)
+        batch.processEach(logger: context.logger) { try process($0, logger: context.logger) }
     }
 
     /// The channels a record is for.
