@@ -35,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        // Local tooling only (payments serve/emulate/simulate): never a dependency of a function binary.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // C libraries of the system, reached through module maps.
@@ -82,10 +84,16 @@ let package = Package(
         // The one definition of the event routing rules (events/rules.json), for the CLI's local bus and aws init.
         .target(name: "EventRules", path: "events", resources: [.copy("rules.json")]),
 
+        // The local stack (tooling, not a function): the Lambda Runtime API emulator that runs the real
+        // function binaries, the API Gateway in front of them, and the providers' simulators.
+        .target(name: "LocalStack", dependencies: [
+            "PaymentsCore", .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+
         // Command-line tool: local runtime, replay, inspection.
         .executableTarget(name: "payments", dependencies: [
             "FunctionSupport", "AWSAdapters", "StripeProvider", "PayPalProvider", "BraintreeProvider", "EventRules",
-            "DeliveryService", "NotificationService",
+            "DeliveryService", "NotificationService", "LocalStack",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

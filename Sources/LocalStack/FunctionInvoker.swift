@@ -1,0 +1,37 @@
+/// The seam between whatever receives work locally (the API Gateway emulator, the local bus, the
+/// Runtime-Interface-Emulator endpoint) and whatever runs a function (the Lambda Runtime API emulator
+/// with the real binaries as child processes, or an in-process runtime in tests).
+public protocol FunctionInvoker: Sendable {
+    /// Runs one invocation of `function` and reports what Lambda's Invoke API would.
+    func invoke(function: String, _ request: InvokeRequest) async -> InvokeResult
+}
+
+/// One invocation as an invoker receives it.
+public struct InvokeRequest: Sendable {
+    public var payload: [UInt8]
+    public var requestID: String
+    /// `X-Amz-Client-Context`, base64 of a JSON object, passed on as `Lambda-Runtime-Client-Context`.
+    public var clientContext: String?
+    /// `X-Amzn-Trace-Id`, passed on as `Lambda-Runtime-Trace-Id`.
+    public var traceID: String?
+
+    public init(payload: [UInt8], requestID: String, clientContext: String? = nil, traceID: String? = nil) {
+        self.payload = payload
+        self.requestID = requestID
+        self.clientContext = clientContext
+        self.traceID = traceID
+    }
+}
+
+/// How an invocation ended, in Lambda's terms.
+public enum InvokeResult: Sendable, Equatable {
+    /// The runtime posted `/response` with this payload.
+    case response([UInt8])
+    /// The runtime posted `/error`: its body (`{"errorMessage","errorType",...}`) and the
+    /// `Lambda-Runtime-Function-Error-Type` header, if it sent one.
+    case functionError(body: [UInt8], errorType: String?)
+    /// The invocation ran past the function's timeout; the runtime was killed.
+    case timedOut(seconds: Double)
+    /// The runtime process exited (or crashed) before answering, or failed its init (`/init/error`).
+    case runtimeFailed(errorType: String, message: String)
+}
