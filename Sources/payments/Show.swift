@@ -34,26 +34,60 @@ struct Events: ParsableCommand {
     @Option(help: "Whose events: shop.payments (default), shop.delivery or shop.notifications (the consumers' local buses).")
     var source = PaymentEvent.source
 
+    @Flag(help: "Keep running and print each event as it is published (local bus only; Ctrl-C stops).")
+    var follow = false
+
+    func validate() throws {
+        if source != PaymentEvent.source, !["shop.delivery", "shop.notifications"].contains(source) {
+            throw ValidationError("--source is shop.payments, shop.delivery or shop.notifications.")
+        }
+        if pending, source != PaymentEvent.source || follow {
+            throw ValidationError("--pending shows the payments outbox once: it takes neither --source nor --follow.")
+        }
+    }
+
     func run() throws {
-        if source != PaymentEvent.source {
-            guard ["shop.delivery", "shop.notifications"].contains(source), !pending else {
-                throw ValidationError("--source is shop.payments, shop.delivery or shop.notifications (without --pending).")
-            }
-            for event in try ServiceStores.publishedEvents(source: source, environment: ProcessInfo.processInfo.environment) {
-                print(String(decoding: try event.json(), as: UTF8.self))
-            }
+        if pending {
+            try printLines(LocalStore.backends().outbox.unpublishedEvents(limit: Int.max))
             return
         }
-        let events: [PaymentEvent]
-        if pending {
-            events = try LocalStore.backends().outbox.unpublishedEvents(limit: Int.max)
-        } else {
-            events = try SQLiteEventBus(database: LocalStore.open().database).events().map(\.event)
+        guard follow else {
+            try printLines(publishedSoFar())
+            return
         }
+        // Printed in publication order; an event is never printed twice because the bus only appends.
+        var printed = 0
+        while true {
+            let events = try publishedSoFar(waitingForStore: true)
+            if events.count > printed {
+                try printLines(events[printed...])
+                printed = events.count
+            }
+            usleep(200_000)
+        }
+    }
+
+    /// Everything published on the chosen local bus so far, oldest first.
+    func publishedSoFar(waitingForStore: Bool = false) throws -> [any BusEvent] {
+        let environment = ProcessInfo.processInfo.environment
+        if source != PaymentEvent.source {
+            return try ServiceStores.publishedEvents(source: source, environment: environment).map { $0 as any BusEvent }
+        }
+        if waitingForStore, case .sqlite(let path) = try Configuration(environment: environment).store,
+           !FileManager.default.fileExists(atPath: path) {
+            return []  // nothing stored yet: the first function to run creates the store
+        }
+        return try SQLiteEventBus(database: LocalStore.open().database).events().map { $0.event as any BusEvent }
+    }
+
+    func printLines<Events: Sequence>(_ events: Events) throws where Events.Element == any BusEvent {
         for event in events {
             print(String(decoding: try event.json(), as: UTF8.self))
         }
+        fflush(nil)  // a follower reads line by line through a pipe
     }
+
+    func printLines(_ events: [PaymentEvent]) throws { try printLines(events.map { $0 as any BusEvent }) }
 }
 
 struct Functions: ParsableCommand {
