@@ -16,13 +16,15 @@ import PaymentsSQLite
 struct LocalBus {
     let bus: SQLiteEventBus
     let rules: EventRules
-    let functions: LocalFunctions
+    /// Runs the consumers: in-process (`LocalFunctions`) or their real binaries (`payments serve`).
+    let consumers: any ConsumerInvoker
+    let environment: [String: String]
+    let logger: Logger
     var maxReceiveCount = 3
     var batchSize = 10
 
     /// Hands every event not yet handed over to its consumers; logs to the functions' logger.
     func deliver() {
-        let logger = functions.logger
         for target in Set(rules.rules.map(\.target)).sorted() {
             guard let definition = FunctionRegistry.named(target) else {
                 logger.warning("no function for a target of events/rules.json", ["target": target])
@@ -33,7 +35,7 @@ struct LocalBus {
                 let pending = try bus.events(after: from)
                 guard let last = pending.last?.sequence else { continue }
                 let events = pending.map(\.event).filter { rules.targets(source: $0.source, detailType: $0.detailType).contains(target) }
-                _ = try functions.runtime(for: definition)  // a consumer that cannot start leaves its events waiting
+                try consumers.prepare(definition)  // a consumer that cannot start leaves its events waiting
                 for queue in queues(for: target) {
                     for start in stride(from: 0, to: events.count, by: batchSize) {
                         try hand(Array(events[start..<min(start + batchSize, events.count)]), to: definition, queue: queue)
@@ -50,7 +52,7 @@ struct LocalBus {
     /// The queues a target's events arrive on: one per enabled channel for Notification's fan-out.
     func queues(for target: String) -> [String] {
         guard target == "notification" else { return ["local-\(target)"] }
-        let channels = (try? NotificationChannel.enabled(functions.environment)) ?? Set(NotificationChannel.allCases)
+        let channels = (try? NotificationChannel.enabled(environment)) ?? Set(NotificationChannel.allCases)
         return channels.sorted().map { "local-notification-\($0.rawValue)" }
     }
 
@@ -63,18 +65,18 @@ struct LocalBus {
             let batch = try Self.batch(records.map { ($0.id, $0.body) }, queue: queue, receiveCount: receive)
             let failed: Set<String>
             do {
-                let answer = try JSONSerialization.jsonObject(with: Data(try functions.invoke(definition, event: batch))) as? [String: Any]
+                let answer = try JSONSerialization.jsonObject(with: Data(try consumers.invoke(definition, event: batch))) as? [String: Any]
                 let failures = answer?["batchItemFailures"] as? [[String: Any]] ?? []
                 failed = Set(failures.compactMap { $0["itemIdentifier"] as? String })
             } catch {
-                functions.logger.warning("a consumer's invocation failed; its batch is handed over again", [
+                logger.warning("a consumer's invocation failed; its batch is handed over again", [
                     "function": definition.name, "error": String(describing: error)])
                 failed = Set(records.map(\.id))
             }
             records = records.filter { failed.contains($0.id) }
         }
         for record in records {
-            functions.logger.error("a record failed \(maxReceiveCount) times: dead-lettered (in AWS it would be in the queue's DLQ)", [
+            logger.error("a record failed \(maxReceiveCount) times: dead-lettered (in AWS it would be in the queue's DLQ)", [
                 "function": definition.name, "queue": queue, "eventId": record.eventID])
         }
     }
@@ -104,4 +106,12 @@ struct LocalBus {
         }
         return Array(try JSONSerialization.data(withJSONObject: ["Records": list], options: [.sortedKeys]))
     }
+}
+
+/// What runs a consumer for the local bus: one SQS batch in, the function's answer out; a function
+/// error, crash or timeout is thrown, and the bus hands the whole batch over again.
+protocol ConsumerInvoker {
+    /// Fails when the consumer cannot start, so its events wait for the next hand-off.
+    func prepare(_ definition: FunctionDefinition) throws
+    func invoke(_ definition: FunctionDefinition, event: [UInt8]) throws -> [UInt8]
 }

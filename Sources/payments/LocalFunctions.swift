@@ -40,11 +40,15 @@ final class LocalFunctions {
     /// Hands what the local bus holds and its consumers have not had to them (`LocalBus`).
     func deliverPublished(from bus: SQLiteEventBus) {
         do {
-            LocalBus(bus: bus, rules: try EventRules.bundled(), functions: self).deliver()
+            LocalBus(bus: bus, rules: try EventRules.bundled(), consumers: self, environment: environment, logger: logger).deliver()
         } catch {
             logger.warning("events/rules.json could not be read; no event handed to the consumers", ["error": String(describing: error)])
         }
     }
+}
+
+extension LocalFunctions: ConsumerInvoker {
+    func prepare(_ definition: FunctionDefinition) throws { _ = try runtime(for: definition) }
 }
 
 struct CommandFailure: Error, CustomStringConvertible {
