@@ -11,5 +11,8 @@ done
 bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
 pin=""
 command -v taskset >/dev/null && pin="taskset -c 0"
+# The Python peer runs on the test virtualenv's interpreter (scripts/setup.sh installs the Stripe SDK there).
+python=()
+[ -x .venv/bin/python3 ] && python=(--python "$PWD/.venv/bin/python3")
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
-$pin "$bin/payments-bench" --bootstrap "$bin/stripe-webhook" --floor-bootstrap "$bin/floor-bootstrap" --bin "$bin" --baseline bench/baseline.json --out bench/results/latest.json "$@"
+$pin "$bin/payments-bench" --bootstrap "$bin/stripe-webhook" --floor-bootstrap "$bin/floor-bootstrap" --bin "$bin" --baseline bench/baseline.json --out bench/results/latest.json "${python[@]}" "$@"

@@ -1,6 +1,6 @@
 import Foundation
 
-// payments-bench [--bootstrap PATH] [--floor-bootstrap PATH] [--bin FOLDER] [--baseline FILE] [--out FILE] [--quick] [--only KEY]
+// payments-bench [--bootstrap PATH] [--floor-bootstrap PATH] [--bin FOLDER] [--python PATH] [--baseline FILE] [--out FILE] [--quick] [--only KEY]
 // Prints each measurement beside its baseline; run through bench/run.sh (release build, one core).
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, in arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> String? {
@@ -38,6 +38,17 @@ do {
             Metric(key: "floor_cpu_us_per_event", label: "C floor, CPU per event", unit: "µs", higherIsBetter: false, value: costs.floorCPU),
             Metric(key: "webhook_to_floor_wall_ratio", label: "ours / floor, wall", unit: "×", higherIsBetter: false, value: costs.oursWall / costs.floorWall),
             Metric(key: "webhook_to_floor_cpu_ratio", label: "ours / floor, CPU", unit: "×", higherIsBetter: false, value: costs.oursCPU / costs.floorCPU),
+        ]
+    }
+    if let python = option("--python"), wanted("python") {
+        // Ours on the same machine in the same run: the in-process wall time per event, measured just before.
+        let count = quick ? 2_000 : 10_000
+        let ours = try FloorBenchmarks.compare(count: count, rounds: 1).oursWall
+        let peer = try PythonPeerBenchmarks.measure(python: python, script: "bench/PythonPeer/stripe_webhook_peer.py", count: count)
+        metrics += [
+            Metric(key: "python_peer_wall_us_per_event", label: "Python peer (Stripe SDK + sqlite3), wall per event", unit: "µs", higherIsBetter: false, value: peer.wall_us_per_event),
+            Metric(key: "python_peer_cpu_us_per_event", label: "Python peer, CPU per event", unit: "µs", higherIsBetter: false, value: peer.cpu_us_per_event),
+            Metric(key: "webhook_to_python_throughput_ratio", label: "our throughput / the Python peer's (wall)", unit: "×", higherIsBetter: true, value: peer.wall_us_per_event / ours),
         ]
     }
     if let folder = option("--bin"), wanted("memory") {
