@@ -10,7 +10,9 @@ Needs python-hcl2 (>= 7, strings keep their quotes) and PyYAML: scripts/deploy_c
 
 Fails (exit 1) when a function, a route, a handler, an artifact or an environment variable name differs
 between the registry, terraform/ and serverless/, or is not one of DESIGN.md's (or the README's
-configuration table's) names. Ends with "deploy consistency: N passed, M failed".
+configuration table's) names; or when a table holding an outbox (the payments table, each consumer's)
+has no stream feeding an outbox-relay deployed for that table, on either side. Ends with
+"deploy consistency: N passed, M failed".
 """
 import argparse
 import json
@@ -170,15 +172,23 @@ def main():
     variables_tf = load_tf("variables.tf")
     providers_enabled = variable_default(variables_tf, "providers_enabled")
     ssm_prefix = variable_default(variables_tf, "ssm_parameter_prefix")
-    consumers_tf = locals_of(load_tf("consumers.tf"))
+    consumers_doc = load_tf("consumers.tf")
+    consumers_tf = locals_of(consumers_doc)
     tf_consumers = consumers_tf["consumer_default_environments"]
+    # Consumer => the outbox-relay deployed on its table's stream (one per table: the relay removes what
+    # it published from the table its PAYMENTS_STORE names).
+    tf_relay_names = consumers_tf.get("consumer_relay_names", {})
+    tf_relay_envs = consumers_tf.get("consumer_relay_environments", {})
 
     with open(os.path.join(SLS, "serverless.yml")) as handle:
         sls = yaml.safe_load(handle)
     with open(os.path.join(SLS, "consumers.yml")) as handle:
         sls_consumers = yaml.safe_load(handle)
     sls_functions = sls["functions"]
-    sls_consumer_functions = sls_consumers["functions"]
+    sls_relay_functions = {n: f for n, f in sls_consumers["functions"].items() if n in tf_relay_names.values()}
+    sls_consumer_functions = {n: f for n, f in sls_consumers["functions"].items() if n not in sls_relay_functions}
+    other = sorted(set(sls_consumers["functions"]) - set(tf_consumers) - set(tf_relay_names.values()))
+    check(not other, "serverless/consumers.yml holds only the consumers and their tables' relays", f"unknown: {other}")
 
     deployable = {name for name, f in registry.items() if f["kind"] in ("http", "stream")}
     registry_consumers = {name for name, f in registry.items() if f["kind"] == "sqs"}
@@ -251,8 +261,9 @@ def main():
         check(provider.get("runtime") == "provided.al2023", f"serverless {label}: runtime provided.al2023", provider.get("runtime"))
         for name, function in document["functions"].items():
             artifact = (function.get("package") or {}).get("artifact")
-            check(function.get("handler") == "bootstrap" and artifact == f"../dist/{name}.zip" and function.get("runtime", provider["runtime"]) == "provided.al2023",
-                  f"serverless {name}: handler bootstrap, artifact ../dist/{name}.zip",
+            executable = "outbox-relay" if name in tf_relay_names.values() else name
+            check(function.get("handler") == "bootstrap" and artifact == f"../dist/{executable}.zip" and function.get("runtime", provider["runtime"]) == "provided.al2023",
+                  f"serverless {name}: handler bootstrap, artifact ../dist/{executable}.zip",
                   f"handler {function.get('handler')}, artifact {artifact}")
 
     # 4. Environment names.
@@ -317,6 +328,90 @@ def main():
         check("onFailure" in (s.get("destinations") or {}) and relay_tf.get("destination_config"), "relay: an on-failure destination on both sides")
         check("OUTBOX#" in json.dumps(s.get("filterPatterns")) and "OUTBOX#" in json.dumps(relay_tf.get("filter_criteria")),
               "relay: only OUTBOX# inserts, on both sides")
+
+    # 7. Every table with an outbox has its stream mapped to an outbox-relay of its own. The consumers
+    # write shop.delivery / shop.notifications events as OUTBOX# items in their own tables
+    # (DynamoDBTable.outboxItem), the shape of the payments table's (PaymentItem.outboxItem), which
+    # outbox-relay reads (OutboxStreamRelay: INSERTs of type outbox) and removes with BatchWriteItem from
+    # the table PAYMENTS_STORE names (DynamoDBPaymentStore.markPublished).
+    sources = os.path.join(ROOT, "Sources")
+
+    def swift(path):
+        with open(os.path.join(sources, path)) as handle:
+            return handle.read()
+
+    payment_item, consumer_table, store = swift("Adapters/AWS/PaymentItem.swift"), swift("Adapters/AWS/DynamoDBTable.swift"), swift("Adapters/AWS/DynamoDBPaymentStore.swift")
+    stream_relay = swift("PaymentsCore/Handlers/OutboxStreamRelay.swift")
+    check('"OUTBOX#\\(eventID)"' in payment_item and '"OUTBOX#\\(event.id)"' in consumer_table
+          and payment_item.count('"type"] = "outbox"') + consumer_table.count('"type"] = "outbox"') >= 2,
+          "the payments and consumers' outbox items share one shape: pk OUTBOX#<eventId>, type outbox (the relay filter's prefix)")
+    check("ServiceEvent(json:" in stream_relay, "outbox-relay reads the consumers' events (ServiceEvent) as well as payment events")
+    permissions_tf = locals_of(load_tf("permissions.tf"))
+    removal = permissions_tf.get("remove_published_outbox_items", {})
+    check('"BatchWriteItem"' in store and "DeleteRequest" in store and removal.get("actions") == ["dynamodb:BatchWriteItem"],
+          "every relay's role may BatchWriteItem, the call that removes published outbox items (IAM does not count it as DeleteItem)",
+          f"terraform grants {removal.get('actions')}")
+    check(json.dumps(removal.get("conditions")).count("OUTBOX#*") == 1, "the relays' BatchWriteItem is held to OUTBOX# keys (dynamodb:LeadingKeys)")
+    relay_text = json.dumps(permissions_tf.get("relay_permissions")) + json.dumps(consumers_tf.get("consumer_relay_permissions"))
+    check(relay_text.count("remove_published_outbox_items") == 2 and relay_text.count("dynamodb:GetRecords") == 2 and relay_text.count("/stream/*") == 2,
+          "the payments relay and each consumer relay read only their own table's stream and hold the removal statement")
+
+    relay_module_tf = module_block(consumers_module, "relay")
+    check(relay_module_tf.get("zip_path") == "${var.dist_dir}/outbox-relay.zip", "terraform consumer relays: the outbox-relay zip",
+          f"zip_path = {relay_module_tf.get('zip_path')}")
+    payments_mapping = {k: v for k, v in relay_tf.items() if k not in ("event_source_arn", "function_name", "destination_config")}
+    consumer_mapping_tf = resource(consumers_module, "aws_lambda_event_source_mapping", "relay")
+    consumer_mapping = {k: v for k, v in consumer_mapping_tf.items() if k not in ("event_source_arn", "function_name", "destination_config", "for_each")}
+    check(consumer_mapping == payments_mapping, "terraform: the consumer relays' stream mappings are the payments relay's (filter, batch, bisect, retries, response types)",
+          f"payments {payments_mapping}\n       consumers {consumer_mapping}")
+    check(consumer_mapping_tf.get("destination_config") and "failure_queue_arn" in json.dumps(consumer_mapping_tf.get("destination_config")),
+          "terraform consumer relays: an on-failure destination, their table's failure queue")
+    consumers_vars = load_tf("modules/consumers/variables.tf")
+    for variable in ("relay_batch_size", "relay_batching_window_seconds", "relay_maximum_retry_attempts", "relay_iterator_age_alarm_ms"):
+        check(variable_default(consumers_vars, variable) == variable_default(functions_vars, variable),
+              f"terraform: {variable} defaults the same for the consumer relays as for the payments relay")
+    alarm = resource(consumers_module, "aws_cloudwatch_metric_alarm", "relay_iterator_age")
+    check(alarm.get("metric_name") == "IteratorAge", "terraform consumer relays: an IteratorAge alarm each")
+
+    payments_stream = stream[0] if stream else {}
+
+    def without_arns(event):
+        event = json.loads(json.dumps(event))
+        event.pop("arn", None)
+        ((event.get("destinations") or {}).get("onFailure") or {}).pop("arn", None)
+        return event
+
+    tables = {block_name: block for block in consumers_doc.get("module", []) for block_name, block in block.items()}
+    sls_payments_env = sls["provider"].get("environment") or {}
+    for consumer in sorted(tf_consumers):
+        relay = tf_relay_names.get(consumer)
+        if not check(relay, f"{consumer}: its table has an outbox-relay in terraform/consumers.tf (consumer_relay_names)", f"names {tf_relay_names}"):
+            continue
+        table = tables.get(f"{consumer}_table", {})
+        check(table.get("stream") is True, f"terraform {consumer}_table: stream on (its outbox travels on it)", f"stream = {table.get('stream')}")
+        check(table.get("ttl_attribute") == "expiresAt", f"terraform {consumer}_table: TTL on expiresAt (the store's markers and records expire)",
+              f"ttl_attribute = {table.get('ttl_attribute')}")
+        store_names = [n for n in tf_consumers[consumer] if n.endswith("_STORE")]
+        env = tf_relay_envs.get(relay, {})
+        check(len(store_names) == 1 and env.get("PAYMENTS_STORE") == tf_consumers[consumer][store_names[0]]
+              and env.get("PAYMENTS_EVENTS") == tf_locals["common_environment"].get("PAYMENTS_EVENTS") and set(env) == {"PAYMENTS_STORE", "PAYMENTS_EVENTS"},
+              f"terraform {relay}: PAYMENTS_STORE is {consumer}'s table, PAYMENTS_EVENTS the bus", f"{env}, {consumer} has {tf_consumers[consumer]}")
+        sls_relay = sls_relay_functions.get(relay)
+        if not check(sls_relay, f"serverless/consumers.yml deploys {relay}", f"functions {sorted(sls_consumers['functions'])}"):
+            continue
+        sls_env = sls_relay.get("environment") or {}
+        consumer_env = (sls_consumer_functions.get(consumer) or {}).get("environment") or {}
+        check(len(store_names) == 1 and sls_env.get("PAYMENTS_STORE") == consumer_env.get(store_names[0])
+              and sls_env.get("PAYMENTS_EVENTS") == sls_payments_env.get("PAYMENTS_EVENTS") and set(sls_env) == {"PAYMENTS_STORE", "PAYMENTS_EVENTS"},
+              f"serverless {relay}: PAYMENTS_STORE is {consumer}'s table, PAYMENTS_EVENTS the bus", f"{sls_env}")
+        check(sls_relay.get("name") == "${param:functionPrefix}" + relay, f"serverless {relay}: deployed as functionPrefix + its name, as terraform names it")
+        events = [e["stream"] for e in sls_relay.get("events") or [] if "stream" in e]
+        check(len(events) == 1 and events[0].get("type") == "dynamodb" and consumer in str(events[0].get("arn")).lower()
+              and "onFailure" in (events[0].get("destinations") or {}) and consumer in str(events[0]["destinations"]["onFailure"].get("arn")).lower(),
+              f"serverless {relay}: fed by {consumer}'s table stream, failures to its own queue", f"{events}")
+        if events:
+            check(without_arns(events[0]) == without_arns(payments_stream), f"serverless {relay}: the payments relay's stream settings (filter, batch, bisect, retries)",
+                  f"{without_arns(events[0])} vs {without_arns(payments_stream)}")
 
     passed, failed = results.count(True), results.count(False)
     print(f"deploy consistency: {passed} passed, {failed} failed")

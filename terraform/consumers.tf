@@ -1,21 +1,27 @@
-# Delivery and Notification (Services/Delivery, Services/Notification) come later. Their queues exist
-# now (the rules' targets in main.tf, the channel queues behind Notification's topic below), so no
-# event is lost while they are missing: messages wait in the queues (4 days) until the functions exist.
-# enable_delivery / enable_notification add each function (from dist/NAME.zip), its own table and its
-# queue mappings; with manage_functions = false only the table and role are made here and
-# serverless/consumers deploys the function.
+# Delivery and Notification (Services/Delivery, Services/Notification). Their queues exist from the
+# first apply (the rules' targets in main.tf, the channel queues behind Notification's topic), so no
+# event is lost while the functions are missing: messages wait in the queues (4 days).
+# enable_delivery / enable_notification add each consumer's own table (with its stream and the
+# outbox-relay on it), its role and, with manage_functions = true, the function (from dist/NAME.zip)
+# and its queue mappings; with manage_functions = false serverless/consumers.yml deploys the function
+# and its table's relay with the roles made here.
 #
-# Their environment names are PROPOSED (DESIGN.md names the settings, not the variables yet): a store
-# as sqlite:PATH or dynamodb:TABLE, the bus they publish shop.delivery / shop.notifications events to,
-# the channels enabled, the SES sender. When the services define their names, change them here and in
-# serverless/consumers (scripts/deploy_consistency.py checks the two agree), or override them with
-# var.consumer_environment_overrides.
+# Their environment names are the ones the services read (README, "Configuration"):
+# DELIVERY_STORE, NOTIFICATION_STORE, NOTIFICATION_CHANNELS, NOTIFICATION_EMAIL_FROM.
+# scripts/deploy_consistency.py checks them against the README and serverless/consumers.yml;
+# var.consumer_environment_overrides adds or changes one without editing.
 
+# Each consumer's own table, made like the payments table. Its stream carries the consumer's outbox
+# (OUTBOX# items holding shop.delivery / shop.notifications events, written in the same transaction as
+# the shipment or sent-record) to an outbox-relay of its own (below): on DynamoDB the consumers never
+# call EventBridge themselves. TTL on `expiresAt` removes the processed-event markers and sent-records
+# after 15 days (the stores set it: longer than SQS keeps a message).
 module "delivery_table" {
   source              = "./modules/table"
   count               = var.enable_delivery ? 1 : 0
   name                = var.delivery_table_name
-  stream              = false
+  stream              = true
+  ttl_attribute       = "expiresAt"
   deletion_protection = var.table_deletion_protection
   tags                = local.tags
 }
@@ -24,9 +30,102 @@ module "notification_table" {
   source              = "./modules/table"
   count               = var.enable_notification ? 1 : 0
   name                = var.notification_table_name
-  stream              = false
+  stream              = true
+  ttl_attribute       = "expiresAt"
   deletion_protection = var.table_deletion_protection
   tags                = local.tags
+}
+
+# The consumers' relays. outbox-relay removes what it published from the table PAYMENTS_STORE names
+# (Sources/PaymentsCore/Handlers/OutboxStreamRelay.swift), not from the table the stream record came
+# from, so each table's stream needs a relay deployed with PAYMENTS_STORE naming that table: the same
+# zip (dist/outbox-relay.zip), a function and role of its own. It reads shop.delivery and
+# shop.notifications events as well as payment events (OutboxStreamRelay.event), and the consumers'
+# outbox items have the payments table's shape (pk OUTBOX#<eventId>, type outbox, event: the JSON;
+# DynamoDBTable.outboxItem), so the same filter, batch handling and removal apply.
+locals {
+  consumer_tables = merge(
+    var.enable_delivery ? {
+      delivery = { name = module.delivery_table[0].name, arn = module.delivery_table[0].arn, stream_arn = module.delivery_table[0].stream_arn, kms_key_arn = module.delivery_table[0].kms_key_arn }
+    } : {},
+    var.enable_notification ? {
+      notification = { name = module.notification_table[0].name, arn = module.notification_table[0].arn, stream_arn = module.notification_table[0].stream_arn, kms_key_arn = module.notification_table[0].kms_key_arn }
+    } : {},
+  )
+
+  # Consumer => the name of the relay on its table's stream (function and role), and that relay's
+  # environment: the consumer's table as its store (the store setting the consumer itself has), the bus.
+  consumer_relay_names = {
+    delivery     = "delivery-outbox-relay"
+    notification = "notification-outbox-relay"
+  }
+  consumer_relay_environments = {
+    "delivery-outbox-relay" = {
+      PAYMENTS_STORE  = "dynamodb:${var.delivery_table_name}"
+      PAYMENTS_EVENTS = "eventbridge:${var.bus_name}"
+    }
+    "notification-outbox-relay" = {
+      PAYMENTS_STORE  = "dynamodb:${var.notification_table_name}"
+      PAYMENTS_EVENTS = "eventbridge:${var.bus_name}"
+    }
+  }
+
+  # The relays of the enabled consumers: their table's stream and where a failed batch is recorded.
+  consumer_relays = {
+    for consumer, table in local.consumer_tables : local.consumer_relay_names[consumer] => {
+      table_name        = table.name
+      stream_arn        = table.stream_arn
+      failure_queue_arn = module.consumer_relay_failures[consumer].arn
+    }
+  }
+
+  # What each consumer relay's role may do: the payments relay's statements (permissions.tf) on its
+  # own table, stream and failure queue.
+  consumer_relay_permissions = {
+    for consumer, table in local.consumer_tables : local.consumer_relay_names[consumer] => [
+      {
+        # What the event source mapping does with the function's role to read the stream.
+        sid        = "ReadTheTableStream"
+        actions    = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"]
+        resources  = ["${table.arn}/stream/*"]
+        conditions = []
+      },
+      merge(local.remove_published_outbox_items, { resources = [table.arn] }),
+      {
+        sid        = "PublishToTheBus"
+        actions    = ["events:PutEvents"]
+        resources  = [module.events.bus_arn]
+        conditions = []
+      },
+      {
+        # The mapping's on-failure destination is sent to with the function's role.
+        sid        = "RecordFailedBatches"
+        actions    = ["sqs:SendMessage"]
+        resources  = [module.consumer_relay_failures[consumer].arn]
+        conditions = []
+      },
+      {
+        sid        = "EncryptFailedBatchRecords"
+        actions    = ["kms:GenerateDataKey", "kms:Decrypt"]
+        resources  = [module.kms.key_arn]
+        conditions = []
+      },
+      merge(local.table_key_through_dynamodb, { resources = [table.kms_key_arn] }),
+    ]
+  }
+}
+
+# Where a consumer relay's event source mapping records a batch it failed after its retries (as
+# main.tf's relay_failures does for the payments table; the outbox items stay in the consumer's table).
+module "consumer_relay_failures" {
+  source                    = "./modules/queue"
+  for_each                  = local.consumer_tables
+  name                      = "${each.value.name}-outbox-relay-failures"
+  kms_key_arn               = module.kms.key_arn
+  dead_letter_queue         = false
+  message_retention_seconds = 1209600
+  alarm_actions             = local.alarm_actions
+  tags                      = local.tags
 }
 
 locals {
@@ -45,26 +144,38 @@ locals {
   }
 
   consumer_queue_access = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
+  # The consumers' stores read with a consistent GetItem and write one TransactWriteItems of conditioned
+  # Puts (DynamoDBTable), which IAM authorises per item as PutItem. They never call EventBridge: on
+  # DynamoDB their events go to their table's outbox, published by the table's relay (above).
+  consumer_table_access = ["dynamodb:GetItem", "dynamodb:PutItem"]
 
   consumer_permissions = merge(
+    local.consumer_relay_permissions,
     var.enable_delivery ? {
       delivery = [
         { sid = "ReadRoutedEvents", actions = local.consumer_queue_access, resources = [module.events.queue_arns["delivery"]], conditions = [] },
-        { sid = "OwnTable", actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem"], resources = [module.delivery_table[0].arn], conditions = [] },
+        { sid = "OwnTable", actions = local.consumer_table_access, resources = [module.delivery_table[0].arn], conditions = [] },
         merge(local.table_key_through_dynamodb, { resources = [module.delivery_table[0].kms_key_arn] }),
-        { sid = "PublishShipmentEvents", actions = ["events:PutEvents"], resources = [module.events.bus_arn], conditions = [] },
         local.platform_key_decrypt,
       ]
     } : {},
     var.enable_notification ? {
       notification = concat([
         { sid = "ReadRoutedEventsAndChannels", actions = local.consumer_queue_access, resources = concat([module.events.queue_arns["notification"]], values(module.consumers.channel_queue_arns)), conditions = [] },
-        { sid = "FanOutToChannels", actions = ["sns:Publish"], resources = [module.consumers.topic_arn], conditions = [] },
-        { sid = "OwnTable", actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem"], resources = [module.notification_table[0].arn], conditions = [] },
+        { sid = "OwnTable", actions = local.consumer_table_access, resources = [module.notification_table[0].arn], conditions = [] },
         merge(local.table_key_through_dynamodb, { resources = [module.notification_table[0].kms_key_arn] }),
-        { sid = "PublishNotificationEvents", actions = ["events:PutEvents"], resources = [module.events.bus_arn], conditions = [] },
-        { sid = "PlatformKey", actions = ["kms:Decrypt", "kms:GenerateDataKey"], resources = [module.kms.key_arn], conditions = [] },
-        ], var.notification_sender == "" ? [] : [{
+        # Its environment, and the messages of the encrypted queues it reads.
+        local.platform_key_decrypt,
+        ],
+        # SMS goes through SNS Publish with a PhoneNumber (SNSClient.publishSMS), which names no topic:
+        # IAM takes no resource narrower than "*" for it. The function publishes to no topic.
+        contains(var.notification_channels, "sms") ? [{
+          sid        = "SendSMS"
+          actions    = ["sns:Publish"]
+          resources  = ["*"]
+          conditions = []
+        }] : [],
+        var.notification_sender == "" ? [] : [{
           sid       = "SendEmailAsTheSender"
           actions   = ["ses:SendEmail", "ses:SendRawEmail"]
           resources = ["arn:${local.partition}:ses:${local.region}:${local.account}:identity/*"]
@@ -81,25 +192,31 @@ locals {
 module "consumers" {
   source = "./modules/consumers"
 
-  bus_name                   = var.bus_name
-  channels                   = var.notification_channels
-  kms_key_arn                = module.kms.key_arn
-  max_receive_count          = var.max_receive_count
-  visibility_timeout_seconds = 6 * var.consumer_sizing.timeout
-  manage_functions           = var.manage_functions
-  enable_delivery            = var.enable_delivery
-  enable_notification        = var.enable_notification
-  dist_dir                   = local.dist_dir
-  name_prefix                = var.function_name_prefix
-  role_arns                  = module.iam.role_arns
-  environments               = local.consumer_environments
-  delivery_queue_arn         = module.events.queue_arns["delivery"]
-  notification_queue_arn     = module.events.queue_arns["notification"]
-  memory_size                = var.consumer_sizing.memory_size
-  timeout                    = var.consumer_sizing.timeout
-  reserved_concurrency       = var.consumer_sizing.reserved_concurrency
-  maximum_concurrency        = var.consumer_sizing.maximum_concurrency
-  log_retention_days         = var.log_retention_days
-  alarm_actions              = local.alarm_actions
-  tags                       = local.tags
+  bus_name                     = var.bus_name
+  channels                     = var.notification_channels
+  kms_key_arn                  = module.kms.key_arn
+  max_receive_count            = var.max_receive_count
+  visibility_timeout_seconds   = 6 * var.consumer_sizing.timeout
+  manage_functions             = var.manage_functions
+  enable_delivery              = var.enable_delivery
+  enable_notification          = var.enable_notification
+  dist_dir                     = local.dist_dir
+  name_prefix                  = var.function_name_prefix
+  role_arns                    = module.iam.role_arns
+  environments                 = local.consumer_environments
+  delivery_queue_arn           = module.events.queue_arns["delivery"]
+  notification_queue_arn       = module.events.queue_arns["notification"]
+  memory_size                  = var.consumer_sizing.memory_size
+  timeout                      = var.consumer_sizing.timeout
+  reserved_concurrency         = var.consumer_sizing.reserved_concurrency
+  maximum_concurrency          = var.consumer_sizing.maximum_concurrency
+  relays                       = local.consumer_relays
+  relay_environments           = local.consumer_relay_environments
+  relay_memory_size            = var.function_sizing["relay"].memory_size
+  relay_timeout                = var.function_sizing["relay"].timeout
+  relay_maximum_retry_attempts = var.relay_maximum_retry_attempts
+  relay_iterator_age_alarm_ms  = var.relay_iterator_age_alarm_ms
+  log_retention_days           = var.log_retention_days
+  alarm_actions                = local.alarm_actions
+  tags                         = local.tags
 }

@@ -63,6 +63,16 @@ output "relay_failure_queue_arn" {
   value       = module.relay_failures.arn
 }
 
+output "consumer_table_stream_arns" {
+  description = "The enabled consumers' tables' streams by consumer (each feeds its own outbox-relay)."
+  value       = { for consumer, table in local.consumer_tables : consumer => table.stream_arn }
+}
+
+output "consumer_relay_failure_queue_arns" {
+  description = "Where each consumer table's outbox-relay mapping records the batches it gave up on, by consumer."
+  value       = { for consumer, queue in module.consumer_relay_failures : consumer => queue.arn }
+}
+
 output "role_arns" {
   description = "Execution role by function."
   value       = module.iam.role_arns
@@ -97,8 +107,16 @@ output "serverless_params" {
       notificationChannels = join(",", var.notification_channels)
       notificationSender   = var.notification_sender
     },
-    var.enable_delivery ? { deliveryTableName = module.delivery_table[0].name } : {},
-    var.enable_notification ? { notificationTableName = module.notification_table[0].name } : {},
+    var.enable_delivery ? {
+      deliveryTableName            = module.delivery_table[0].name
+      deliveryTableStreamArn       = module.delivery_table[0].stream_arn
+      deliveryRelayFailureQueueArn = module.consumer_relay_failures["delivery"].arn
+    } : {},
+    var.enable_notification ? {
+      notificationTableName            = module.notification_table[0].name
+      notificationTableStreamArn       = module.notification_table[0].stream_arn
+      notificationRelayFailureQueueArn = module.consumer_relay_failures["notification"].arn
+    } : {},
     # email => notificationEmailQueueArn
     { for channel, arn in module.consumers.channel_queue_arns : "notification${title(channel)}QueueArn" => arn },
     # stripe-payment => stripePaymentRoleArn

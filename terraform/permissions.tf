@@ -32,6 +32,21 @@ locals {
     conditions = []
   }
 
+  # The relay removes what it published with BatchWriteItem (DynamoDBPaymentStore.markPublished, 25
+  # deletes a call), which IAM authorises as dynamodb:BatchWriteItem, not DeleteItem. BatchWriteItem
+  # could put items too, so the condition holds it to items keyed OUTBOX#: the relay can touch nothing
+  # else in the table. (Used for every relay: the payments table's and the consumers', consumers.tf.)
+  remove_published_outbox_items = {
+    sid       = "RemovePublishedOutboxItems"
+    actions   = ["dynamodb:BatchWriteItem"]
+    resources = []
+    conditions = [{
+      test     = "ForAllValues:StringLike"
+      variable = "dynamodb:LeadingKeys"
+      values   = ["OUTBOX#*"]
+    }]
+  }
+
   payment_and_webhook_permissions = [local.payments_table_items, local.table_key_through_dynamodb, local.platform_key_decrypt]
 
   relay_permissions = [
@@ -42,12 +57,7 @@ locals {
       resources  = ["${module.table.arn}/stream/*"]
       conditions = []
     },
-    {
-      sid        = "RemovePublishedOutboxItems"
-      actions    = ["dynamodb:DeleteItem"]
-      resources  = [module.table.arn]
-      conditions = []
-    },
+    merge(local.remove_published_outbox_items, { resources = [module.table.arn] }),
     {
       sid        = "PublishToTheBus"
       actions    = ["events:PutEvents"]

@@ -1,7 +1,9 @@
 # A DynamoDB table keyed by `pk` (S) alone, as docs/aws.md lays out the payments table: payments,
 # idempotency keys, provider references and outbox items are items of their own. On-demand capacity,
 # point-in-time recovery, encryption with a customer managed key of its own, deletion protection, and
-# (for the payments table) a NEW_AND_OLD_IMAGES stream that carries the outbox to outbox-relay.
+# a NEW_AND_OLD_IMAGES stream that carries the table's outbox to an outbox-relay (the payments table's,
+# and Delivery's and Notification's tables, whose OUTBOX# items have the same shape). Optionally TTL
+# on an attribute: the consumers' processed-event markers and sent-records expire (`expiresAt`).
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
@@ -43,6 +45,16 @@ resource "aws_dynamodb_table" "this" {
 
   point_in_time_recovery {
     enabled = true
+  }
+
+  # Items carrying this attribute (epoch seconds) are removed by DynamoDB once it has passed. The
+  # removals reach the stream as REMOVEs, which the relay's filter (INSERTs of OUTBOX#) never passes on.
+  dynamic "ttl" {
+    for_each = var.ttl_attribute == "" ? [] : [var.ttl_attribute]
+    content {
+      attribute_name = ttl.value
+      enabled        = true
+    }
   }
 
   server_side_encryption {

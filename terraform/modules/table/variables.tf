@@ -4,9 +4,15 @@ variable "name" {
 }
 
 variable "stream" {
-  description = "Whether the table has a NEW_AND_OLD_IMAGES stream (the payments table's outbox travels on it)."
+  description = "Whether the table has a NEW_AND_OLD_IMAGES stream (its outbox travels on it to an outbox-relay)."
   type        = bool
   default     = true
+}
+
+variable "ttl_attribute" {
+  description = "Attribute holding an item's expiry (epoch seconds) for DynamoDB's TTL; empty: no TTL."
+  type        = string
+  default     = ""
 }
 
 variable "deletion_protection" {
