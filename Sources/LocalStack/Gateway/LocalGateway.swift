@@ -2,6 +2,7 @@ import Hummingbird
 import HTTPTypes
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// The local API Gateway (HTTP API, payload format 2.0): an HTTP server on 127.0.0.1 that turns each
@@ -16,7 +17,13 @@ import Synchronization
 /// or `try await gateway.run(port: 3000)` to serve until the calling task is cancelled.
 public final class LocalGateway: Sendable {
     public let core: GatewayCore
-    private let server = Mutex<Task<Void, any Error>?>(nil)
+    private let running = Mutex<Running?>(nil)
+
+    /// The server started by `start(port:)`: its task, and its service group once it exists.
+    private struct Running: Sendable {
+        var task: Task<Void, any Error>
+        var group: ServiceGroup?
+    }
 
     /// - Parameters:
     ///   - routes: route key → function (see `GatewayRoutes`).
@@ -33,48 +40,53 @@ public final class LocalGateway: Sendable {
     /// port once the server accepts connections. Throws if the port cannot be bound or it is already started.
     public func start(port: Int) async throws -> Int {
         let started = StartSignal()
+        let claimed = running.withLock { current -> Bool in
+            guard current == nil else { return false }
+            current = Running(task: Task {}, group: nil)
+            return true
+        }
+        guard claimed else { throw GatewayError("the gateway is already started") }
         let task = Task {
             do {
-                try await serve(port: port) { started.succeed($0) }
+                try await serve(port: port, onGroup: { group in
+                    self.running.withLock { $0?.group = group }
+                }, onRunning: { started.succeed($0) })
                 started.fail(GatewayError("the gateway stopped before it was listening"))
             } catch {
                 started.fail(error)
                 throw error
             }
         }
-        let alreadyRunning = server.withLock { current -> Bool in
-            if current != nil { return true }
-            current = task
-            return false
-        }
-        if alreadyRunning {
-            task.cancel()
-            throw GatewayError("the gateway is already started")
-        }
+        running.withLock { $0?.task = task }
         do {
             return try await started.wait()
         } catch {
-            server.withLock { $0 = nil }
+            running.withLock { $0 = nil }
             throw error
         }
     }
 
-    /// Stops the server started by `start(port:)` and waits until it has closed its socket.
+    /// Stops the server started by `start(port:)`: it stops accepting, lets the requests in flight
+    /// finish, closes its connections and its socket, and returns then.
     public func stop() async {
-        guard let task = server.withLock({ current -> Task<Void, any Error>? in
+        guard let current = running.withLock({ current -> Running? in
             defer { current = nil }
             return current
         }) else { return }
-        task.cancel()
-        _ = try? await task.value
+        if let group = current.group {
+            await group.triggerGracefulShutdown()
+        } else {
+            current.task.cancel()
+        }
+        _ = try? await current.task.value
     }
 
     /// Serves on 127.0.0.1:`port` until the calling task is cancelled; `onRunning` gets the bound port.
     public func run(port: Int, onRunning: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
-        try await serve(port: port, onRunning: onRunning)
+        try await serve(port: port, onGroup: { _ in }, onRunning: onRunning)
     }
 
-    private func serve(port: Int, onRunning: @escaping @Sendable (Int) -> Void) async throws {
+    private func serve(port: Int, onGroup: @Sendable (ServiceGroup) -> Void, onRunning: @escaping @Sendable (Int) -> Void) async throws {
         let core = self.core
         var logger = Logger(label: "payments.gateway")
         logger.logLevel = .warning
@@ -87,39 +99,45 @@ public final class LocalGateway: Sendable {
             onServerRunning: { channel in onRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )
-        try await app.run()
+        let group = ServiceGroup(configuration: .init(services: [.init(service: app)], logger: logger))
+        onGroup(group)
+        try await group.run()
     }
+
+    static let framingHeaders: Set<String> = ["content-length", "transfer-encoding", "connection"]
 
     static func respond(to request: Request, peer: String, core: GatewayCore) async throws -> Response {
         let limit = core.maximumBodyBytes
         var tooLarge = false
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
-            tooLarge = true
-        }
         var body: [UInt8] = []
-        if !tooLarge {
-            for try await buffer in request.body {
-                if body.count + buffer.readableBytes > limit {
-                    tooLarge = true
-                    break
-                }
-                body.append(contentsOf: buffer.readableBytesView)
+        // An oversized body is still read to its end (and dropped), so that the client, which may be
+        // writing it before it reads anything, gets the 413 rather than a reset connection.
+        for try await buffer in request.body {
+            if tooLarge { continue }
+            if body.count + buffer.readableBytes > limit {
+                tooLarge = true
+                body = []
+                continue
             }
+            body.append(contentsOf: buffer.readableBytesView)
         }
+        var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
+        // HTTP/1.1's Host header arrives as the request's authority.
+        if let authority = request.head.authority { headers.insert((name: "host", value: authority), at: 0) }
         let input = GatewayHTTPRequest(
             method: request.method.rawValue,
             target: request.head.path ?? "/",
-            headers: request.headers.map { (name: $0.name.rawName, value: $0.value) },
+            headers: headers,
             body: body,
             sourceIP: peer
         )
         let answer = await core.handle(input, bodyTooLarge: tooLarge)
         var fields = HTTPFields()
         for header in answer.headers {
-            guard let name = HTTPField.Name(header.name) else { continue }
+            // The server frames the body itself: a function's framing headers would contradict it.
+            guard !Self.framingHeaders.contains(header.name.lowercased()), let name = HTTPField.Name(header.name) else { continue }
             fields.append(HTTPField(name: name, value: header.value))
         }
-        if tooLarge { fields[.connection] = "close" }
         return Response(status: .init(code: answer.status), headers: fields,
                         body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
     }
