@@ -90,10 +90,13 @@ let package = Package(
             "PaymentsCore", .product(name: "Hummingbird", package: "hummingbird"),
         ]),
 
+        // Functions run in this process behind the FunctionInvoker seam (the gateway's tests, the benchmark's baseline).
+        .target(name: "InProcessFunctions", dependencies: ["LocalStack", "FunctionSupport", "PaymentsCore"]),
+
         // Command-line tool: local runtime, replay, inspection.
         .executableTarget(name: "payments", dependencies: [
             "FunctionSupport", "AWSAdapters", "StripeProvider", "PayPalProvider", "BraintreeProvider", "EventRules",
-            "DeliveryService", "NotificationService", "LocalStack",
+            "DeliveryService", "NotificationService", "LocalStack", "InProcessFunctions",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -115,6 +118,9 @@ let package = Package(
         .testTarget(name: "ServicesTests", dependencies: [
             "DeliveryService", "NotificationService", "FunctionSupport", "AWSAdapters", "PaymentsSQLite", "PaymentsHTTP", "TestSupport",
             .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "LocalStackTests", dependencies: [
+            "LocalStack", "InProcessFunctions", "StripeProvider", "FunctionSupport", "PaymentsCore", "TestSupport",
         ]),
         .testTarget(name: "ProvidersTests", dependencies: ["StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsSQLite", "FunctionSupport", "TestSupport", cryptoExtras, x509]),
     ]

@@ -4,6 +4,7 @@ import StripeProvider
 import BraintreeProvider
 import DeliveryService
 import NotificationService
+import LocalStack
 
 /// Every function this build contains, in the order routes are matched.
 enum FunctionRegistry {
@@ -16,6 +17,12 @@ enum FunctionRegistry {
     ]
 
     static func named(_ name: String) -> FunctionDefinition? { all.first { $0.name == name } }
+
+    /// The local API Gateway's route table: every HTTP route, to the first function that declares it
+    /// (`GET /payments/{id}` goes to stripe-payment, which shares the store with the others).
+    static func gatewayRoutes() throws -> GatewayRoutes {
+        try GatewayRoutes(functions: all.map { (function: $0.name, routes: $0.routes) })
+    }
 
     /// The functions that serve this request's route, in registry order. `GET /payments/{id}` is served
     /// by every payment function, so a deployment routes it to any one of them.
