@@ -88,6 +88,8 @@ let package = Package(
         // function binaries, the API Gateway in front of them, and the providers' simulators.
         .target(name: "LocalStack", dependencies: [
             "PaymentsCore", .product(name: "Hummingbird", package: "hummingbird"),
+            // The providers' simulators: the providers' own signature code, the PayPal simulator's key and certificate.
+            "StripeProvider", "BraintreeProvider", "PayPalProvider", crypto, cryptoExtras, x509, asn1,
         ]),
 
         // Command-line tool: local runtime, replay, inspection.
