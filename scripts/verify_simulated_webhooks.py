@@ -29,7 +29,7 @@ def check_stripe(d, body):
     import stripe
     event = stripe.Webhook.construct_event(body, d["headers"]["Stripe-Signature"], d["secret"], tolerance=300)
     obj = event["data"]["object"]
-    ref = obj["id"] if obj["object"] == "payment_intent" else obj.get("payment_intent")
+    ref = obj["id"] if obj["object"] == "payment_intent" else obj["payment_intent"]
     return {"type": event["type"], "reference": ref}
 
 

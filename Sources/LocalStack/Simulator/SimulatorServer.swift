@@ -67,6 +67,8 @@ public enum SimulatorServer {
             for field in request.headers where headers[field.name.canonicalName] == nil {
                 headers[field.name.canonicalName] = field.value
             }
+            // HTTP/1.1's Host travels as the :authority pseudo-header in HTTPTypes.
+            if headers["host"] == nil, let authority = request.head.authority { headers["host"] = authority }
             let answer = simulator.handle(SimulatorRequest(
                 method: request.method.rawValue, path: request.uri.path, query: query, headers: headers,
                 body: Array(buffer.readableBytesView)))
@@ -83,7 +85,8 @@ public enum SimulatorServer {
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: {
                 var logger = Logger(label: "payments.simulate")
-                logger.logLevel = .warning
+                // Failures to bind are thrown by runService; the rest (a client gone, a stop) is noise here.
+                logger.logLevel = .critical
                 return logger
             }()
         )
