@@ -94,7 +94,7 @@ func sendScenario(_ options: SimulateSendOptions, simulator: any WebhookSimulato
             throw CommandFailure("Payment \(payment.paymentId) is a \(payment.provider) payment, not \(simulator.provider).")
         }
         let plan = try simulator.deliveries(for: scenario, payment: payment, now: Date())
-        print("\(simulator.provider) \(scenario.rawValue) for \(payment.paymentId) (\(payment.status), reference \(payment.providerReference ?? "-")): \(plan.deliveries.count) deliveries to \(sender.gateway)/webhooks/\(simulator.provider)")
+        print("\(simulator.provider) \(scenario.rawValue) for \(payment.paymentId) (\(payment.status), reference \(payment.providerReference ?? "-")): \(plan.deliveries.count) deliver\(plan.deliveries.count == 1 ? "y" : "ies") to \(sender.gateway)/webhooks/\(simulator.provider)")
         var refused: [String] = []
         _ = try sender.deliver(plan.deliveries, provider: simulator.provider) { delivered in
             print("  \(delivered.status) \(delivered.label)")
@@ -106,7 +106,7 @@ func sendScenario(_ options: SimulateSendOptions, simulator: any WebhookSimulato
             throw CommandFailure("\(refused.count) deliver\(refused.count == 1 ? "y was" : "ies were") not accepted:\n  " + refused.joined(separator: "\n  "))
         }
         let after = try sender.payment(options.payment)
-        print("payment \(after.paymentId) is now \(after.status) (the scenario leads to \(plan.expectedStatus))")
+        print("payment \(after.paymentId) is now \(after.status) (this scenario alone leads a new payment to \(plan.expectedStatus))")
     } catch {
         guard let simulatorError = error as? SimulatorError else { throw error }
         throw CommandFailure(simulatorError.description)
