@@ -48,6 +48,18 @@ final class SimulatorAPITests: XCTestCase {
         XCTAssertEqual(replay.header("idempotent-replayed"), "true")
         XCTAssertTrue(String(decoding: replay.body, as: UTF8.self).contains(first.reference))
 
+        // Retrieve: the stored intent, as created.
+        let retrieved = try CurlHTTPClient().send(HTTPRequest(method: "GET", url: "\(server.base)/v1/payment_intents/\(first.reference)",
+                                                              headers: [("Authorization", "Bearer sk_test_simulated")]))
+        XCTAssertEqual(retrieved.status, 200)
+        let intent = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(retrieved.body)) as? [String: Any])
+        XCTAssertEqual(intent["status"] as? String, "succeeded")
+        XCTAssertEqual(intent["amount"] as? Int, 2000)
+        XCTAssertEqual(intent["metadata"] as? [String: String], ["payment_id": paid.id, "order_id": paid.orderID])
+        let missing = try CurlHTTPClient().send(HTTPRequest(method: "GET", url: "\(server.base)/v1/payment_intents/pi_nothing",
+                                                            headers: [("Authorization", "Bearer sk_test_simulated")]))
+        XCTAssertEqual(missing.status, 404)
+
         // The same key with other parameters is refused.
         let other = payment("stripe", amount: 3000)
         XCTAssertThrowsError(try gateway.create(other, request: request(for: other, method: "pm_card_visa"), idempotencyKey: "key-1", attempt: .first)) {
@@ -164,6 +176,12 @@ final class SimulatorAPITests: XCTestCase {
         XCTAssertThrowsError(try gateway.create(declined, request: request(for: declined, method: "fake-processor-declined-visa-nonce"), idempotencyKey: "k2", attempt: .first)) {
             XCTAssertEqual($0 as? GatewayError, .declined(code: "2000", message: "Do Not Honor"))
         }
+        let fraud = payment("braintree")
+        XCTAssertThrowsError(try gateway.create(fraud, request: request(for: fraud, method: "fake-gateway-rejected-fraud-nonce"), idempotencyKey: "k6", attempt: .first)) {
+            guard case .declined(_, let message)? = $0 as? GatewayError else { return XCTFail("\($0)") }
+            XCTAssertEqual(message, "fraud")
+        }
+        XCTAssertEqual(simulator.transactionsCreated, 3)
         let unknownNonce = payment("braintree")
         XCTAssertThrowsError(try gateway.create(unknownNonce, request: request(for: unknownNonce, method: "not-a-nonce"), idempotencyKey: "k3", attempt: .first)) {
             XCTAssertEqual($0 as? GatewayError, .rejected(code: "91565", message: "Unknown payment_method_nonce."))
