@@ -88,6 +88,8 @@ let package = Package(
         // function binaries, the API Gateway in front of them, and the providers' simulators.
         .target(name: "LocalStack", dependencies: [
             "PaymentsCore", .product(name: "Hummingbird", package: "hummingbird"),
+            // The providers' simulators: the providers' own signature code, the PayPal simulator's key and certificate.
+            "StripeProvider", "BraintreeProvider", "PayPalProvider", crypto, cryptoExtras, x509, asn1,
         ]),
 
         // Functions run in this process behind the FunctionInvoker seam (the gateway's tests, the benchmark's baseline).
@@ -120,7 +122,8 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "LocalStackTests", dependencies: [
-            "LocalStack", "InProcessFunctions", "StripeProvider", "FunctionSupport", "PaymentsCore", "TestSupport",
+            "LocalStack", "InProcessFunctions", "StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsHTTP", "PaymentsSQLite",
+            "FunctionSupport", "PaymentsCore", "TestSupport", crypto, cryptoExtras, x509, .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "ProvidersTests", dependencies: ["StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsSQLite", "FunctionSupport", "TestSupport", cryptoExtras, x509]),
     ]

@@ -12,6 +12,6 @@ struct PaymentsCommand: ParsableCommand {
             Logs go to standard error.
             """,
         subcommands: [Invoke.self, Replay.self, Show.self, ShowOrder.self, Events.self, Notifications.self, Relay.self, Functions.self,
-                      AWSCommand.self]
+                      Simulate.self, AWSCommand.self]
     )
 }

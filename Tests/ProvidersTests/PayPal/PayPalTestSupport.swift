@@ -106,13 +106,11 @@ enum PayPalFixtures {
     static func signed(_ request: APIGatewayV2Request, body: String, key: _RSA.Signing.PrivateKey,
                        time: String = "2025-11-24T16:00:03Z", transmissionID: String = "0f7b2c5e-1111-2222-3333-444455556666",
                        webhookID: String = webhookID, certURL: String = certURL) throws -> APIGatewayV2Request {
-        let signedString = "\(transmissionID)|\(time)|\(webhookID)|\(CRC32.checksum(Array(body.utf8)))"
-        let signature = try key.signature(for: SHA256.hash(data: Array(signedString.utf8)), padding: .insecurePKCS1v1_5)
+        // The signer `payments simulate paypal` uses; the fixtures it is checked against were signed by Python.
+        let headers = try PayPalTransmissionSigner.headers(body: Array(body.utf8), webhookID: webhookID, key: key,
+                                                           transmissionID: transmissionID, time: time, certURL: certURL)
         var copy = request
-            .settingHeader("paypal-transmission-id", transmissionID)
-            .settingHeader("paypal-transmission-time", time)
-            .settingHeader("paypal-transmission-sig", signature.rawRepresentation.base64EncodedString())
-            .settingHeader("paypal-cert-url", certURL)
+        for (name, value) in headers { copy = copy.settingHeader(name.lowercased(), value) }
         copy.body = body
         copy.isBase64Encoded = false
         return copy
