@@ -169,7 +169,7 @@ import Glibc
         defer { Task { await lambda.shutdown() } }
         let failed = await lambda.invoke(function: "fixture", Self.request(["action": "echo"]))
         #expect(failed == .runtimeFailed(errorType: "Runtime.FixtureInitError", message: "fixture cannot initialise: no config"))
-        #expect(log.contains("[fixture] init error Runtime.FixtureInitError: {\"errorMessage\": \"fixture cannot initialise: no config\""))
+        #expect(log.contains("init error Runtime.FixtureInitError: {\"errorMessage\": \"fixture cannot initialise: no config\""))
         let served = Self.object(await lambda.invoke(function: "fixture", Self.request(["action": "echo"])))
         #expect(served["pid"] != nil)
     }

@@ -17,6 +17,9 @@ final class FunctionInstance: @unchecked Sendable {
     private var dead = false
     private var currentRequestID: String?
 
+    /// Lambda's limit for a runtime's init phase.
+    static let initLimitSeconds = 10
+
     init(configuration: LambdaFunctionConfiguration, log: LambdaLog) {
         self.configuration = configuration
         self.log = log
@@ -48,17 +51,29 @@ final class FunctionInstance: @unchecked Sendable {
         let invocation = RuntimeInvocation(
             requestID: request.requestID,
             payload: request.payload,
-            deadlineMilliseconds: Int64((started.timeIntervalSince1970 + Double(timeout)) * 1000),
+            timeoutSeconds: timeout,
             functionARN: configuration.functionARN,
             traceID: request.traceID ?? Self.newTraceID(at: started),
             clientContext: request.clientContext.map(Self.decodedClientContext),
             cognitoIdentity: nil
         )
         log.write(name, request.requestID, "START RequestId: \(request.requestID) Version: $LATEST")
-        // The timeout counts from the moment the invocation is handed over, cold start included
-        // (Lambda gives an on-demand init its own 10 s; see docs/local-stack.md).
+        // As in Lambda, the timeout runs from when the runtime fetches the invocation, so a cold start
+        // does not count; the runtime must fetch it within Lambda's 10 s init limit, or it is killed too.
         let endpoint = self.endpoint
+        let log = self.log
         let timer = Task {
+            let fetchLimit = ContinuousClock.now + .seconds(Self.initLimitSeconds)
+            while await !endpoint.wasDelivered(request.requestID) {
+                if ContinuousClock.now >= fetchLimit {
+                    if await endpoint.expire(requestID: request.requestID, with: .timedOut) {
+                        log.write(name, request.requestID, "the runtime did not ask for the invocation within \(Self.initLimitSeconds) s (init limit)")
+                    }
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(10))
+                if Task.isCancelled { return }
+            }
             try? await Task.sleep(for: .seconds(timeout))
             if Task.isCancelled { return }
             _ = await endpoint.expire(requestID: request.requestID, with: .timedOut)
@@ -80,6 +95,7 @@ final class FunctionInstance: @unchecked Sendable {
         case .initError(let body, let errorType):
             // Lambda resets the environment after a failed init; the next request starts afresh.
             terminate()
+            log.write(name, request.requestID, "init error \(errorType): \(String(decoding: body, as: UTF8.self))")
             let message = Self.errorMessage(in: body) ?? String(decoding: body, as: UTF8.self)
             return .runtimeFailed(errorType: errorType, message: message)
         case .exited(let exit):
@@ -109,9 +125,7 @@ final class FunctionInstance: @unchecked Sendable {
     }
 
     private func start() async throws {
-        let server = try await RuntimeAPIServer.start(endpoint: endpoint) { [log, configuration] line in
-            log.write(configuration.name, nil, line)
-        }
+        let server = try await RuntimeAPIServer.start(endpoint: endpoint)
         lock.withLock { self.server = server }
         let environment = configuration.childEnvironment(
             runtimeAPI: "127.0.0.1:\(server.port)",

@@ -1,42 +1,49 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// A Hummingbird server on 127.0.0.1 (never another interface: these endpoints run arbitrary local
 /// code) that reports the port it bound, so port 0 can pick a free one.
 public final class LoopbackHTTPServer: Sendable {
     public let port: Int
-    private let task: Task<Void, Never>
+    private let group: ServiceGroup
 
-    private init(port: Int, task: Task<Void, Never>) {
+    private init(port: Int, group: ServiceGroup) {
         self.port = port
-        self.task = task
+        self.group = group
     }
 
     /// Starts serving `router` and returns once the port is bound (or throws why it could not be).
     public static func start(router: Router<BasicRequestContext>, port: Int = 0, label: String) async throws -> LoopbackHTTPServer {
         let bound = PortPromise()
+        let logger = Logger(label: label, factory: { _ in SwiftLogNoOpLogHandler() })
         let app = Application(
             router: router,
             configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil),
             onServerRunning: { channel in bound.fulfil(.success(channel.localAddress?.port ?? 0)) },
             // Hummingbird's own info lines ("Server started") would only add noise to the functions' logs.
-            logger: Logger(label: label, factory: { _ in SwiftLogNoOpLogHandler() })
+            logger: logger
         )
-        let task = Task {
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        Task {
             do {
-                try await app.run()
+                try await group.run()
             } catch {
                 bound.fulfil(.failure(error))
             }
         }
         let port = try await bound.value
-        return LoopbackHTTPServer(port: port, task: task)
+        return LoopbackHTTPServer(port: port, group: group)
     }
 
-    /// Stops listening (cancelling the server's task shuts its service group down).
+    /// Stops listening, gracefully: open requests are answered first (a long-polling `/next` must
+    /// be released before). Not by cancelling the serving task: NIO then traps on a connection that
+    /// was accepted but not yet handed out ("Deinited NIOAsyncWriter without calling finish()",
+    /// apple/swift-nio#2637, #3481).
     public func stop() {
-        task.cancel()
+        let group = self.group
+        Task { await group.triggerGracefulShutdown() }
     }
 }
 

@@ -17,7 +17,7 @@ final class RuntimeAPIServer: Sendable {
     }
 
     /// Starts serving `endpoint` and returns once the port is bound.
-    static func start(endpoint: RuntimeEndpoint, log: @escaping @Sendable (String) -> Void) async throws -> RuntimeAPIServer {
+    static func start(endpoint: RuntimeEndpoint) async throws -> RuntimeAPIServer {
         let router = Router()
         let base = "/2018-06-01/runtime"
 
@@ -57,11 +57,8 @@ final class RuntimeAPIServer: Sendable {
         router.post("\(base)/init/error") { request, _ -> Response in
             let errorType = validatedErrorType(request.headers[name("Lambda-Runtime-Function-Error-Type")])
             guard let body = try await readBody(request) else { return tooLarge() }
-            let answer = await endpoint.initFailed(body: body, errorType: errorType)
-            if case .accepted = answer {
-                log("init error \(errorType): \(String(decoding: body, as: UTF8.self))")
-            }
-            return render(answer)
+            // Logged by the instance, which fails the pending invocation with it.
+            return render(await endpoint.initFailed(body: body, errorType: errorType))
         }
 
         let server = try await LoopbackHTTPServer.start(router: router, label: "localstack.runtime-api")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The Runtime API's state for one runtime process: the invocation waiting to be fetched, the ones
 /// handed out and not yet answered, and which ids were answered already.
 ///
@@ -57,9 +59,16 @@ actor RuntimeEndpoint {
     }
 
     private func deliver(_ invocation: RuntimeInvocation, to continuation: CheckedContinuation<RuntimeInvocation?, Never>) {
+        var invocation = invocation
+        invocation.deadlineMilliseconds = Int64((Date().timeIntervalSince1970 + Double(invocation.timeoutSeconds)) * 1000)
         delivered.insert(invocation.requestID)
         onDeliver(invocation)
         continuation.resume(returning: invocation)
+    }
+
+    /// True once the runtime fetched `requestID` (its timeout runs from then on).
+    func wasDelivered(_ requestID: String) -> Bool {
+        delivered.contains(requestID) || finished.contains(requestID)
     }
 
     /// `/invocation/{id}/response` or `/error`.

@@ -2,8 +2,11 @@
 struct RuntimeInvocation: Sendable {
     var requestID: String
     var payload: [UInt8]
-    /// Milliseconds since the epoch after which Lambda would kill the runtime (`Lambda-Runtime-Deadline-Ms`).
-    var deadlineMilliseconds: Int64
+    /// The function's timeout: the deadline is this long after the runtime fetches the invocation.
+    var timeoutSeconds: Int
+    /// Milliseconds since the epoch after which Lambda would kill the runtime (`Lambda-Runtime-Deadline-Ms`),
+    /// set when the runtime fetches the invocation.
+    var deadlineMilliseconds: Int64 = 0
     var functionARN: String
     var traceID: String
     var clientContext: String?
