@@ -69,38 +69,34 @@ struct Emulate: AsyncParsableCommand {
     }
 }
 
-/// Waits for the first of some signals (their default action is turned off while waiting).
+/// Waits for the first of some signals.
+///
+/// A handler writes the signal's number to a pipe (the self-pipe trick; `write` is async-signal-safe)
+/// and a thread reads it, so the signal is caught whichever thread the kernel delivers it to. (A
+/// DispatchSource on Linux reads a signalfd, which only sees a signal no thread takes first, and an
+/// ignored disposition would drop it there.)
 enum StopSignal {
+    nonisolated(unsafe) private static var pipeWriteEnd: Int32 = -1
+
     static func wait(for signals: [Int32]) async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let once = Once()
-            var sources: [DispatchSourceSignal] = []
-            for number in signals {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler {
-                    if once.first() { continuation.resume(returning: number) }
-                }
-                source.resume()
-                sources.append(source)
-            }
-            // The sources must live until the process ends.
-            Once.keep(sources)
-        }
-    }
-
-    private final class Once: @unchecked Sendable {
-        private let lock = NSLock()
-        private var fired = false
-        nonisolated(unsafe) private static var kept: [DispatchSourceSignal] = []
-
-        func first() -> Bool {
-            lock.withLock {
-                defer { fired = true }
-                return !fired
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { return signals[0] }
+        pipeWriteEnd = ends[1]
+        for number in signals {
+            signal(number) { received in
+                var byte = UInt8(truncatingIfNeeded: received)
+                _ = write(StopSignal.pipeWriteEnd, &byte, 1)
             }
         }
-
-        static func keep(_ sources: [DispatchSourceSignal]) { kept += sources }
+        let readEnd = ends[0]
+        return await withCheckedContinuation { continuation in
+            let reader = Thread {
+                var byte: UInt8 = 0
+                while read(readEnd, &byte, 1) != 1 {}
+                continuation.resume(returning: Int32(byte))
+            }
+            reader.name = "payments-emulate-signals"
+            reader.start()
+        }
     }
 }
