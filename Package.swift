@@ -121,10 +121,12 @@ let package = Package(
             "DeliveryService", "NotificationService", "FunctionSupport", "AWSAdapters", "PaymentsSQLite", "PaymentsHTTP", "TestSupport",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
+        // The local stack: the Lambda emulator against real child processes (a Python fixture runtime, the
+        // stripe-webhook binary), the gateway, the providers' simulators.
         .testTarget(name: "LocalStackTests", dependencies: [
             "LocalStack", "InProcessFunctions", "StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsHTTP", "PaymentsSQLite",
             "FunctionSupport", "PaymentsCore", "TestSupport", crypto, cryptoExtras, x509, .product(name: "Hummingbird", package: "hummingbird"),
-        ]),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "ProvidersTests", dependencies: ["StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsSQLite", "FunctionSupport", "TestSupport", cryptoExtras, x509]),
     ]
 )

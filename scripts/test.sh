@@ -4,6 +4,7 @@
 #   2. the command-line end-to-end test: payments invoke/replay/show/events against the fake
 #      Stripe, PayPal and Braintree APIs, on webhooks freshly signed (Stripe's and Braintree's own
 #      SDKs, a fresh PayPal test CA);
+#   2b. `payments emulate` under AWS's official runtime client (awslambdaric): scripts/emulate_test.sh;
 #   3. the AWS end-to-end test: aws init, the functions on DynamoDB, payments relay to EventBridge and
 #      the consumers' queues, against moto_server with signature checks on, then under injected faults;
 #   4. the deployable binary checks: static release build, no Foundation/ICU, glibc <= 2.34;
@@ -25,6 +26,7 @@ if [ "$status" -ne 0 ]; then
     exit "$status"
 fi
 bash scripts/cli_e2e_test.sh
+bash scripts/emulate_test.sh
 bash scripts/aws_e2e_test.sh
 bash scripts/check_binaries.sh
 bash scripts/deploy_checks.sh

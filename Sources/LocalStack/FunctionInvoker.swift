@@ -10,7 +10,8 @@ public protocol FunctionInvoker: Sendable {
 public struct InvokeRequest: Sendable {
     public var payload: [UInt8]
     public var requestID: String
-    /// `X-Amz-Client-Context`, base64 of a JSON object, passed on as `Lambda-Runtime-Client-Context`.
+    /// `X-Amz-Client-Context`, base64 of a JSON object, passed on decoded (the JSON itself) as
+    /// `Lambda-Runtime-Client-Context`, as Lambda and RIE do.
     public var clientContext: String?
     /// `X-Amzn-Trace-Id`, passed on as `Lambda-Runtime-Trace-Id`.
     public var traceID: String?

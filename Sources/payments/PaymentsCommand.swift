@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct PaymentsCommand: ParsableCommand {
+struct PaymentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "payments",
         abstract: "Run the payments functions locally: invoke, replay, and inspect payments and events.",
@@ -12,6 +12,6 @@ struct PaymentsCommand: ParsableCommand {
             Logs go to standard error.
             """,
         subcommands: [Invoke.self, Replay.self, Show.self, ShowOrder.self, Events.self, Notifications.self, Relay.self, Functions.self,
-                      Simulate.self, AWSCommand.self]
+                      Serve.self, Emulate.self, Simulate.self, AWSCommand.self]
     )
 }

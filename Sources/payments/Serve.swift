@@ -52,7 +52,7 @@ struct Serve: AsyncParsableCommand {
             LambdaFunctionConfiguration(name: definition.name, executable: folder + "/" + definition.name, environment: environment,
                                         timeoutSeconds: timeout, memoryMB: 256, maxConcurrency: concurrency)
         })
-        let routes = try GatewayRoutes(functions: FunctionRegistry.all.filter { !$0.routes.isEmpty }.map { ($0.name, $0.routes) })
+        let routes = try FunctionRegistry.gatewayRoutes()
         let gateway = LocalGateway(routes: routes, invoker: lambda, logger: { writeStandardError("[gateway] \($0)\n") },
                                    integrationTimeout: .seconds(timeout + 1))
         let bus = try Self.localBus(environment: environment, consumers: EmulatedConsumers(invoker: lambda), logger: logger)
