@@ -11,7 +11,11 @@ Needs python-hcl2 (>= 7, strings keep their quotes) and PyYAML: scripts/deploy_c
 Fails (exit 1) when a function, a route, a handler, an artifact or an environment variable name differs
 between the registry, terraform/ and serverless/, or is not one of DESIGN.md's (or the README's
 configuration table's) names; or when a table holding an outbox (the payments table, each consumer's)
-has no stream feeding an outbox-relay deployed for that table, on either side. Ends with
+has no stream feeding an outbox-relay deployed for that table, on either side; or when Notification's
+fan-out is not the one `payments aws init` builds and the code reads: its rule targets the SNS topic
+BUS-notification, a subscription with raw delivery (no filter) per channel queue BUS-notification-CHANNEL
+(with its dead-letter queue), `notification` mapped to each channel queue and no other on both sides,
+the queue names those the registry lists and NotificationChannel derives the channel from. Ends with
 "deploy consistency: N passed, M failed".
 """
 import argparse
@@ -109,7 +113,9 @@ def parse_registry(text):
         elif "DynamoDB stream" in trigger:
             functions[name] = {"kind": "stream", "routes": []}
         elif trigger.startswith("SQS queue"):
-            functions[name] = {"kind": "sqs", "routes": []}
+            # "SQS queue BUS-notification-email, BUS-notification-sms": the queues the code reads from.
+            queues = [q.strip() for q in trigger[len("SQS queue"):].split(",") if q.strip()]
+            functions[name] = {"kind": "sqs", "routes": [], "queues": queues}
         else:
             functions[name] = {"kind": trigger, "routes": []}
     return functions
@@ -144,6 +150,164 @@ def serverless_routes(function):
             authorizer = (http.get("authorizer") or {}).get("type", "NONE") if isinstance(http, dict) else "NONE"
             routes.append((f"{http['method'].upper()} {http['path']}", authorizer.upper()))
     return routes
+
+
+# --- Notification's fan-out ---------------------------------------------------------------------------
+
+def expand(template, values):
+    """A Terraform string template with ${NAME} placeholders filled in, or None when one is left over
+    (an expression this check does not know how to evaluate)."""
+    text = clean(template)
+    for name, value in values.items():
+        text = text.replace("${" + name + "}", value)
+    return None if "${" in text else text
+
+
+def present(lookup, document, kind_or_name, name=None):
+    """resource()/module_block() that records a failure (and gives {}) instead of raising when missing."""
+    try:
+        return lookup(document, kind_or_name, name) if name else lookup(document, kind_or_name)
+    except KeyError as error:
+        check(False, f"terraform has {error.args[0]}")
+        return {}
+
+
+def fan_out_checks(registry, main_tf, variables_tf, consumers_doc, consumers_module, sls_consumer_functions, swift):
+    """The rule payments-to-notification targets the SNS topic BUS-notification; one SQS queue per channel
+    (BUS-notification-CHANNEL, each with its dead-letter queue and alarm) is subscribed to it with raw
+    message delivery and no filter; `notification` is mapped to every channel queue and to no other, on
+    both sides, and may read those queues only. The names are computed from terraform's templates and
+    compared with the queue names the code reads (`payments functions`) and derives the channel from
+    (NotificationChannel(queue:): the name's last "-" part), as AWSSetup names them."""
+    # What the code says: the channels, how aws init names the topic and queues, the queues the
+    # functions read (with BUS standing for the bus's name), how a queue's name gives its channel.
+    channel_source = swift("Services/Notification/NotificationService/NotificationChannel.swift")
+    enum = re.search(r"enum NotificationChannel\b[^{]*\{(.*?)\n    (?:public )?(?:static )?(?:func|var|init)", channel_source, re.S)
+    channels = re.findall(r"^\s*case (\w+)\s*$", enum.group(1), re.M) if enum else []
+    check(channels, "the code's notification channels (NotificationChannel)", "no `case` found in NotificationChannel.swift")
+    aws_init = swift("payments/AWSInit.swift")
+    check('["notification": NotificationChannel.allCases.map(\\.rawValue)]' in aws_init
+          and '"\\(bus)-\\(target)-\\(channel)"' in aws_init and 'ensureTopic("\\(bus)-\\(target)"' in aws_init
+          and 'ensureQueueWithDeadLetter("\\(bus)-\\(target)"' in aws_init,
+          "aws init fans notification out over every channel: topic BUS-TARGET, queues BUS-TARGET-CHANNEL (other targets: a queue BUS-TARGET)")
+    check('split(separator: "-").last' in channel_source and "eventSourceARN" in swift("Services/Notification/NotificationService/NotificationHandler.swift"),
+          "notification takes a record's channel from its queue's name (eventSourceARN, the name's last \"-\" part)")
+    code_queues = {name: set(f.get("queues", [])) for name, f in registry.items() if f["kind"] == "sqs"}
+    wanted_notification = {f"BUS-notification-{channel}" for channel in channels}
+    check(code_queues.get("notification") == wanted_notification,
+          "the registry's notification reads BUS-notification-CHANNEL for every channel",
+          f"registry {sorted(code_queues.get('notification', []))}, channels {channels}")
+    for name in sorted(code_queues.get("notification", [])):
+        channel = name.split(":")[-1].split("-")[-1]
+        check(channel in channels, f"queue {name} names a channel the function knows ({channel})")
+
+    # Terraform: which targets fan out, over which channels.
+    fan_out = locals_of(main_tf).get("fan_out")
+    tf_channels = variable_default(variables_tf, "notification_channels") or []
+    check(fan_out == {"notification": "${var.notification_channels}"}, "terraform fans out notification over var.notification_channels (main.tf local.fan_out)",
+          f"fan_out = {fan_out}")
+    check(sorted(tf_channels) == sorted(channels), "terraform's notification_channels default to the code's channels",
+          f"terraform {tf_channels}, code {channels}")
+    events_call = present(module_block, main_tf, "events")
+    check(events_call.get("fan_out") == "${local.fan_out}", "terraform passes local.fan_out to modules/events", f"fan_out = {events_call.get('fan_out')}")
+
+    events_module = load_tf("modules/events/main.tf")
+    ev_locals = locals_of(events_module)
+    check("contains(keys(var.fan_out), target)" in ev_locals.get("topic_targets", "")
+          and "!contains(keys(var.fan_out), target)" in ev_locals.get("queue_targets", ""),
+          "modules/events: a fan-out target gets a topic and no queue of its own; any other target a queue",
+          f"topic_targets {ev_locals.get('topic_targets')}, queue_targets {ev_locals.get('queue_targets')}")
+    key_template = re.search(r'for channel in var\.fan_out\[target\] : "([^"]*)" =>', ev_locals.get("channel_queues", ""))
+    topic = present(resource, events_module, "aws_sns_topic", "fan_out")
+    channel_queue = present(module_block, events_module, "channel_queue")
+    target_queue = present(module_block, events_module, "queue")
+
+    # The names terraform makes, from its templates.
+    with open(os.path.join(ROOT, "events", "rules.json")) as handle:
+        rules = json.load(handle)["rules"]
+    fan_out_targets = {"notification": tf_channels} if fan_out == {"notification": "${var.notification_channels}"} else {}
+    tf_queues = {}
+    for target in sorted({rule["target"] for rule in rules}):
+        if target in fan_out_targets:
+            names = set()
+            for channel in fan_out_targets[target]:
+                key = expand(key_template.group(1), {"target": target, "channel": channel}) if key_template else None
+                names.add(expand(channel_queue.get("name", ""), {"var.bus_name": "BUS", "each.key": key or "?"}) if key else None)
+            tf_queues[target] = names
+            check(expand(topic.get("name", ""), {"var.bus_name": "BUS", "each.key": target}) == f"BUS-{target}",
+                  f"terraform's {target} topic is BUS-{target}, as aws init names it", f"name = {topic.get('name')}")
+        else:
+            tf_queues[target] = {expand(target_queue.get("name", ""), {"var.bus_name": "BUS", "each.key": target})}
+    for target in sorted(tf_queues):
+        check(tf_queues[target] == code_queues.get(target), f"terraform's {target} queues are the ones the code reads",
+              f"terraform {sorted(map(str, tf_queues[target]))}, code {sorted(code_queues.get(target, []))}")
+
+    rule_target = present(resource, events_module, "aws_cloudwatch_event_target", "this")
+    check(rule_target.get("arn", "").startswith("${contains(local.topic_targets, each.value.target) ? aws_sns_topic.fan_out[each.value.target].arn :"),
+          "terraform: a fan-out target's rule targets its topic (not a queue)", f"arn = {rule_target.get('arn')}")
+    check(topic.get("for_each") == "${local.topic_targets}" and topic.get("kms_master_key_id") == "${var.kms_key_arn}",
+          "terraform: a topic per fan-out target, encrypted with the platform key")
+    topic_policy = present(resource, events_module, "aws_sns_topic_policy", "fan_out").get("policy", "")
+    check('Principal = {Service = \"events.amazonaws.com\"}' in topic_policy and 'Action = \"sns:Publish\"' in topic_policy
+          and "aws_cloudwatch_event_rule.this[name].arn if target == each.key" in topic_policy,
+          "terraform: the topic policy lets EventBridge publish, from the rules that target it only (aws:SourceArn)", topic_policy)
+    subscription = present(resource, events_module, "aws_sns_topic_subscription", "channel")
+    check(subscription.get("for_each") == "${local.channel_queues}" and subscription.get("protocol") == "sqs"
+          and subscription.get("endpoint") == "${module.channel_queue[each.key].arn}"
+          and subscription.get("topic_arn") == "${aws_sns_topic.fan_out[each.value.target].arn}",
+          "terraform: each channel queue is subscribed to its target's topic", json.dumps(subscription))
+    check(subscription.get("raw_message_delivery") is True, "terraform: the channel subscriptions have raw message delivery",
+          f"raw_message_delivery = {subscription.get('raw_message_delivery')}")
+    check("filter_policy" not in subscription and "filter_policy_scope" not in subscription,
+          "terraform: the channel subscriptions filter nothing (EventBridge sets no message attributes)", f"{subscription.get('filter_policy')}")
+    channel_policy = present(resource, events_module, "aws_sqs_queue_policy", "channel")
+    check(channel_policy.get("for_each") == "${local.channel_queues}" and 'Service = \"sns.amazonaws.com\"' in channel_policy.get("policy", "")
+          and '\"aws:SourceArn\" = aws_sns_topic.fan_out[each.value.target].arn' in channel_policy.get("policy", ""),
+          "terraform: each channel queue's policy lets its topic (only) send to it", channel_policy.get("policy"))
+    queue_module = load_tf("modules/queue/main.tf")
+    queue_vars = load_tf("modules/queue/variables.tf")
+    check(channel_queue.get("source") == "../queue" and "dead_letter_queue" not in channel_queue and variable_default(queue_vars, "dead_letter_queue") is True
+          and present(resource, queue_module, "aws_sqs_queue", "dlq").get("name") == "${var.name}-dlq"
+          and "aws_sqs_queue.dlq[0].name" in json.dumps(present(resource, queue_module, "aws_cloudwatch_metric_alarm", "depth").get("dimensions")),
+          "terraform: each channel queue has its dead-letter queue NAME-dlq and an alarm on its depth (modules/queue)")
+    kms_call = present(module_block, main_tf, "kms").get("eventbridge_topic_names", "")
+    kms_policy = json.dumps(load_tf("modules/kms/main.tf"))
+    check(kms_call == '${[for target in keys(local.fan_out) : \"${var.bus_name}-${target}\"]}'
+          and "kms:EncryptionContext:aws:sns:topicArn" in kms_policy and "events.amazonaws.com" in kms_policy,
+          "terraform: the platform key lets EventBridge publish to the (encrypted) fan-out topics", f"eventbridge_topic_names = {kms_call}")
+
+    # The function: mapped to each channel queue and no other, reading only those.
+    consumers_call = present(module_block, consumers_doc, "consumers")
+    check(consumers_call.get("notification_queue_arns") == '${module.events.channel_queue_arns[\"notification\"]}'
+          and "notification_queue_arn" not in consumers_call,
+          "terraform: notification is mapped to the channel queues (modules/consumers notification_queue_arns), no other queue",
+          f"{consumers_call.get('notification_queue_arns')}")
+    consumer_locals = json.dumps(locals_of(consumers_module).get("consumers"))
+    check("notification = {queues = var.notification_queue_arns," in consumer_locals,
+          "terraform modules/consumers: notification's queues are exactly the channel queues", consumer_locals)
+    permissions = locals_of(consumers_doc).get("consumer_permissions", "")
+    notification_part = permissions[permissions.find("notification = "):]
+    sqs_statements = re.findall(r"\{sid = \\?\"(\w+)\\?\", actions = local\.consumer_queue_access, resources = ([^}]*?), conditions", notification_part)
+    check(sqs_statements == [("ReadChannelQueues", 'values(module.events.channel_queue_arns[\"notification\"])')],
+          "terraform: notification's role receives and deletes on its channel queues only", f"{sqs_statements}")
+    queue_access = locals_of(consumers_doc).get("consumer_queue_access", [])
+    check(set(queue_access) <= {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"}
+          and {"sqs:ReceiveMessage", "sqs:DeleteMessage"} <= set(queue_access),
+          "terraform: the consumers' queue actions are receive, delete and what the mapping needs", f"{queue_access}")
+
+    # Serverless: the same mappings, through the parameters terraform outputs.
+    outputs = json.dumps(load_tf("outputs.tf"))
+    check('module.events.channel_queue_arns[\\\"notification\\\"] : \\\"notification${title(channel)}QueueArn\\\"' in outputs
+          and "notificationQueueArn" not in outputs,
+          "terraform's serverless_params carry notificationCHANNELQueueArn per channel queue, and no single notification queue")
+    sls_notification = sls_consumer_functions.get("notification") or {}
+    sqs = [e["sqs"] for e in sls_notification.get("events") or [] if "sqs" in e]
+    sls_arns = sorted(str(e.get("arn")) for e in sqs)
+    wanted_arns = sorted("${param:notification" + channel.title() + "QueueArn}" for channel in tf_channels)
+    check(sls_arns == wanted_arns, "serverless notification: one SQS mapping per channel queue, no other",
+          f"serverless {sls_arns}, channels {wanted_arns}")
+    check(sqs and all(e.get("functionResponseType") == "ReportBatchItemFailures" for e in sqs),
+          "serverless notification: every channel mapping reports batch item failures")
 
 
 def main():
@@ -412,6 +576,9 @@ def main():
         if events:
             check(without_arns(events[0]) == without_arns(payments_stream), f"serverless {relay}: the payments relay's stream settings (filter, batch, bisect, retries)",
                   f"{without_arns(events[0])} vs {without_arns(payments_stream)}")
+
+    # 8. Notification's fan-out, as `payments aws init` builds it and the code reads it.
+    fan_out_checks(registry, main_tf, variables_tf, consumers_doc, consumers_module, sls_consumer_functions, swift)
 
     passed, failed = results.count(True), results.count(False)
     print(f"deploy consistency: {passed} passed, {failed} failed")

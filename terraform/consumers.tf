@@ -1,6 +1,6 @@
 # Delivery and Notification (Services/Delivery, Services/Notification). Their queues exist from the
-# first apply (the rules' targets in main.tf, the channel queues behind Notification's topic), so no
-# event is lost while the functions are missing: messages wait in the queues (4 days).
+# first apply (modules/events in main.tf: Delivery's queue, the channel queues behind Notification's
+# topic), so no event is lost while the functions are missing: messages wait in the queues (4 days).
 # enable_delivery / enable_notification add each consumer's own table (with its stream and the
 # outbox-relay on it), its role and, with manage_functions = true, the function (from dist/NAME.zip)
 # and its queue mappings; with manage_functions = false serverless/consumers.yml deploys the function
@@ -161,7 +161,8 @@ locals {
     } : {},
     var.enable_notification ? {
       notification = concat([
-        { sid = "ReadRoutedEventsAndChannels", actions = local.consumer_queue_access, resources = concat([module.events.queue_arns["notification"]], values(module.consumers.channel_queue_arns)), conditions = [] },
+        # Its channel queues behind the topic, and no other queue.
+        { sid = "ReadChannelQueues", actions = local.consumer_queue_access, resources = values(module.events.channel_queue_arns["notification"]), conditions = [] },
         { sid = "OwnTable", actions = local.consumer_table_access, resources = [module.notification_table[0].arn], conditions = [] },
         merge(local.table_key_through_dynamodb, { resources = [module.notification_table[0].kms_key_arn] }),
         # Its environment, and the messages of the encrypted queues it reads.
@@ -192,11 +193,7 @@ locals {
 module "consumers" {
   source = "./modules/consumers"
 
-  bus_name                     = var.bus_name
-  channels                     = var.notification_channels
   kms_key_arn                  = module.kms.key_arn
-  max_receive_count            = var.max_receive_count
-  visibility_timeout_seconds   = 6 * var.consumer_sizing.timeout
   manage_functions             = var.manage_functions
   enable_delivery              = var.enable_delivery
   enable_notification          = var.enable_notification
@@ -205,7 +202,7 @@ module "consumers" {
   role_arns                    = module.iam.role_arns
   environments                 = local.consumer_environments
   delivery_queue_arn           = module.events.queue_arns["delivery"]
-  notification_queue_arn       = module.events.queue_arns["notification"]
+  notification_queue_arns      = module.events.channel_queue_arns["notification"]
   memory_size                  = var.consumer_sizing.memory_size
   timeout                      = var.consumer_sizing.timeout
   reserved_concurrency         = var.consumer_sizing.reserved_concurrency
@@ -219,4 +216,28 @@ module "consumers" {
   log_retention_days           = var.log_retention_days
   alarm_actions                = local.alarm_actions
   tags                         = local.tags
+}
+
+# Notification's channel queues were made in modules/consumers before they moved to modules/events with
+# the topic; these keep them (and their messages) instead of deleting and re-creating queues of the same
+# names, which SQS refuses for 60 seconds after a deletion. A plan with nothing at the old addresses
+# ignores them. The channels are those NotificationChannel knows (var.notification_channels).
+moved {
+  from = module.consumers.module.channel_queue["email"]
+  to   = module.events.module.channel_queue["notification-email"]
+}
+
+moved {
+  from = module.consumers.module.channel_queue["sms"]
+  to   = module.events.module.channel_queue["notification-sms"]
+}
+
+moved {
+  from = module.consumers.aws_sqs_queue_policy.channel["email"]
+  to   = module.events.aws_sqs_queue_policy.channel["notification-email"]
+}
+
+moved {
+  from = module.consumers.aws_sqs_queue_policy.channel["sms"]
+  to   = module.events.aws_sqs_queue_policy.channel["notification-sms"]
 }

@@ -1,9 +1,10 @@
 # The payments system on AWS. Read in this order:
 #   main.tf         the core: keys, the payments table, the bus with the rules of events/rules.json and
-#                   their queues, the relay's failure queue, the alarm topic, and the modules below
+#                   what they deliver to (Delivery's queue; Notification's topic and channel queues), the
+#                   relay's failure queue, the alarm topic, and the modules below
 #   functions.tf    the functions of the registry (`payments functions`): routes, settings, secrets
 #   permissions.tf  what each function's role may do (docs/aws.md, "IAM permissions per function")
-#   consumers.tf    Delivery and Notification: fan-out topic and queues now, functions when enabled
+#   consumers.tf    Delivery and Notification when enabled: their tables, relays, roles, functions
 #   outputs.tf      names and ARNs, and the parameters serverless/ needs
 # modules/: kms, table, queue, events, iam, lambda, functions, consumers, api (each with a header comment).
 
@@ -13,6 +14,11 @@ locals {
 
   # The one definition of the routing rules, shared with `payments aws init` and the local bus.
   rules = jsondecode(file("${path.module}/../events/rules.json")).rules
+
+  # The rule targets that fan out through an SNS topic to one queue per channel, as `payments aws init`
+  # builds them (AWSSetup.fanOut): Notification, whose function takes a record's channel from its
+  # queue's name (BUS-notification-email).
+  fan_out = { notification = var.notification_channels }
 
   alarm_actions = [aws_sns_topic.alarms.arn]
 }
@@ -26,7 +32,9 @@ module "kms" {
   source      = "./modules/kms"
   alias       = "${var.table_name}-platform"
   description = "Payments: queues, topics, log groups, function environments"
-  tags        = local.tags
+  # The fan-out topics EventBridge publishes to (modules/events names them BUS-TARGET).
+  eventbridge_topic_names = [for target in keys(local.fan_out) : "${var.bus_name}-${target}"]
+  tags                    = local.tags
 }
 
 # The payments table: payments, idempotency keys, provider references, outbox items; its stream feeds
@@ -39,11 +47,13 @@ module "table" {
   tags                = local.tags
 }
 
-# The bus and the rules: an SQS queue BUS-TARGET (+ BUS-TARGET-dlq) per rule target.
+# The bus and the rules: an SQS queue BUS-TARGET (+ BUS-TARGET-dlq) per rule target, except the fan-out
+# targets: an SNS topic BUS-TARGET with a queue BUS-TARGET-CHANNEL (+ -dlq) per channel behind it.
 module "events" {
   source                     = "./modules/events"
   bus_name                   = var.bus_name
   rules                      = local.rules
+  fan_out                    = local.fan_out
   kms_key_arn                = module.kms.key_arn
   max_receive_count          = var.max_receive_count
   visibility_timeout_seconds = 6 * var.consumer_sizing.timeout

@@ -39,7 +39,7 @@ output "bus_arn" {
 }
 
 output "queue_urls" {
-  description = "Rule target queues (BUS-TARGET) by target."
+  description = "Rule target queues (BUS-TARGET) by target: Delivery's (Notification's rule targets its topic)."
   value       = module.events.queue_urls
 }
 
@@ -49,13 +49,18 @@ output "queue_arns" {
 }
 
 output "notification_topic_arn" {
-  description = "Notification's fan-out topic."
-  value       = module.consumers.topic_arn
+  description = "Notification's fan-out topic (BUS-notification), the target of its rule."
+  value       = module.events.topic_arns["notification"]
+}
+
+output "notification_channel_queue_urls" {
+  description = "Notification's channel queues (BUS-notification-CHANNEL) by channel."
+  value       = module.events.channel_queue_urls["notification"]
 }
 
 output "notification_channel_queue_arns" {
-  description = "Notification's channel queues by channel."
-  value       = module.consumers.channel_queue_arns
+  description = "Notification's channel queue ARNs by channel."
+  value       = module.events.channel_queue_arns["notification"]
 }
 
 output "relay_failure_queue_arn" {
@@ -102,8 +107,6 @@ output "serverless_params" {
       ssmPrefix            = var.ssm_parameter_prefix
       functionPrefix       = var.function_name_prefix
       deliveryQueueArn     = module.events.queue_arns["delivery"]
-      notificationQueueArn = module.events.queue_arns["notification"]
-      notificationTopicArn = module.consumers.topic_arn
       notificationChannels = join(",", var.notification_channels)
       notificationSender   = var.notification_sender
     },
@@ -118,7 +121,7 @@ output "serverless_params" {
       notificationRelayFailureQueueArn = module.consumer_relay_failures["notification"].arn
     } : {},
     # email => notificationEmailQueueArn
-    { for channel, arn in module.consumers.channel_queue_arns : "notification${title(channel)}QueueArn" => arn },
+    { for channel, arn in module.events.channel_queue_arns["notification"] : "notification${title(channel)}QueueArn" => arn },
     # stripe-payment => stripePaymentRoleArn
     { for name, arn in module.iam.role_arns : "${lower(substr(name, 0, 1))}${substr(replace(title(replace(name, "-", " ")), " ", ""), 1, -1)}RoleArn" => arn },
   )

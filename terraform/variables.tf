@@ -154,15 +154,22 @@ variable "enable_delivery" {
 }
 
 variable "enable_notification" {
-  description = "Deploy the notification function from dist/notification.zip, with its table and its queue mappings. Off until Services/Notification exists."
+  description = "Deploy the notification function from dist/notification.zip, with its table and a mapping on each channel queue. Off until Services/Notification exists."
   type        = bool
   default     = false
 }
 
 variable "notification_channels" {
-  description = "Notification channels: one SQS queue each behind Notification's SNS topic."
+  description = "Notification channels: one SQS queue BUS-notification-CHANNEL each behind Notification's SNS topic, and NOTIFICATION_CHANNELS."
   type        = list(string)
   default     = ["email", "sms"]
+
+  # The function knows these (NotificationChannel); a queue named after another channel would give it
+  # records it cannot place, which it sends on every enabled channel.
+  validation {
+    condition     = length(var.notification_channels) > 0 && alltrue([for channel in var.notification_channels : contains(["email", "sms"], channel)])
+    error_message = "notification_channels lists one or more of email, sms."
+  }
 }
 
 variable "notification_sender" {

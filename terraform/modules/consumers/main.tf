@@ -1,56 +1,13 @@
-# What the consumers of payment events need besides the rules' queues (modules/events):
-#  - Notification's fan-out: an SNS topic with one SQS queue per channel (email, sms, ...), each with its
-#    dead-letter queue, subscribed with raw delivery and a filter on the message attribute `channel`;
+# The consumers of payment events, fed by what modules/events makes for the rules (Delivery's queue,
+# Notification's channel queues behind its topic):
 #  - the `delivery` and `notification` functions themselves, from dist/delivery.zip and
 #    dist/notification.zip, each off by default (enable_delivery, enable_notification), and their SQS
-#    event source mappings with partial batch responses. Their settings are in the root module
-#    (consumer_environments);
+#    event source mappings with partial batch responses: delivery on its queue, notification on each
+#    channel's queue (BUS-notification-CHANNEL, whose name tells the function the record's channel).
+#    Their settings are in the root module (consumer_environments);
 #  - the outbox-relay of each enabled consumer's table (var.relays: dist/outbox-relay.zip deployed once
 #    per table, with PAYMENTS_STORE naming it), fed by that table's stream exactly as modules/functions
 #    feeds the payments table's relay, so shop.delivery and shop.notifications events reach the bus.
-
-resource "aws_sns_topic" "notifications" {
-  name              = "${var.bus_name}-notifications"
-  kms_master_key_id = var.kms_key_arn
-  tags              = var.tags
-}
-
-module "channel_queue" {
-  source   = "../queue"
-  for_each = toset(var.channels)
-
-  name                       = "${var.bus_name}-notification-${each.key}"
-  kms_key_arn                = var.kms_key_arn
-  max_receive_count          = var.max_receive_count
-  visibility_timeout_seconds = var.visibility_timeout_seconds
-  alarm_actions              = var.alarm_actions
-  tags                       = var.tags
-}
-
-resource "aws_sqs_queue_policy" "channel" {
-  for_each  = toset(var.channels)
-  queue_url = module.channel_queue[each.key].url
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "NotificationTopicDelivers"
-      Effect    = "Allow"
-      Principal = { Service = "sns.amazonaws.com" }
-      Action    = "sqs:SendMessage"
-      Resource  = module.channel_queue[each.key].arn
-      Condition = { ArnEquals = { "aws:SourceArn" = aws_sns_topic.notifications.arn } }
-    }]
-  })
-}
-
-resource "aws_sns_topic_subscription" "channel" {
-  for_each             = toset(var.channels)
-  topic_arn            = aws_sns_topic.notifications.arn
-  protocol             = "sqs"
-  endpoint             = module.channel_queue[each.key].arn
-  raw_message_delivery = true
-  filter_policy        = jsonencode({ channel = [each.key] })
-}
 
 locals {
   # Which consumer functions exist, and which queues feed each.
@@ -59,8 +16,10 @@ locals {
       delivery = { queues = { routed = var.delivery_queue_arn }, description = "Delivery: ships paid orders, holds or cancels shipments on refunds and disputes" }
     } : {},
     var.manage_functions && var.enable_notification ? {
+      # One mapping per channel queue, and no other: each channel's copy of an event is retried on its
+      # own queue, never repeating or holding another channel's.
       notification = {
-        queues      = merge({ routed = var.notification_queue_arn }, { for channel in var.channels : channel => module.channel_queue[channel].arn })
+        queues      = var.notification_queue_arns
         description = "Notification: tells the customer about their payment (fan-out per channel)"
       }
     } : {},

@@ -1,29 +1,6 @@
-variable "bus_name" {
-  description = "The bus; names of the topic and channel queues start with it."
-  type        = string
-}
-
-variable "channels" {
-  description = "Notification channels, one SQS queue each behind the SNS topic."
-  type        = list(string)
-  default     = ["email", "sms"]
-}
-
 variable "kms_key_arn" {
-  description = "Customer managed key (topic, queues, environment, logs)."
+  description = "Customer managed key (the functions' environment and logs)."
   type        = string
-}
-
-variable "max_receive_count" {
-  description = "Receives before a channel message moves to its dead-letter queue."
-  type        = number
-  default     = 5
-}
-
-variable "visibility_timeout_seconds" {
-  description = "Visibility timeout of the channel queues (at least six times the consumer's timeout)."
-  type        = number
-  default     = 180
 }
 
 variable "manage_functions" {
@@ -73,9 +50,10 @@ variable "delivery_queue_arn" {
   type        = string
 }
 
-variable "notification_queue_arn" {
-  description = "The queue the payments-to-notification rule fills."
-  type        = string
+variable "notification_queue_arns" {
+  description = "Notification's channel queues behind its topic, channel => ARN (modules/events): one mapping each."
+  type        = map(string)
+  default     = {}
 }
 
 variable "memory_size" {

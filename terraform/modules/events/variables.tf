@@ -9,8 +9,14 @@ variable "rules" {
   type = any
 }
 
+variable "fan_out" {
+  description = "Targets that fan out through an SNS topic BUS-TARGET to one SQS queue per channel BUS-TARGET-CHANNEL, instead of one queue BUS-TARGET: target => channels (notification => [email, sms])."
+  type        = map(list(string))
+  default     = {}
+}
+
 variable "kms_key_arn" {
-  description = "Customer managed key for the queues (its policy lets events.amazonaws.com use it)."
+  description = "Customer managed key for the queues and topics (its policy lets EventBridge and SNS use it)."
   type        = string
 }
 
@@ -21,7 +27,7 @@ variable "max_receive_count" {
 }
 
 variable "visibility_timeout_seconds" {
-  description = "Visibility timeout of the target queues (at least six times the consumer's timeout)."
+  description = "Visibility timeout of the target and channel queues (at least six times the consumer's timeout)."
   type        = number
   default     = 180
 }

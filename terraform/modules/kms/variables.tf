@@ -13,3 +13,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "eventbridge_topic_names" {
+  description = "SNS topics (names, in this account and region) encrypted with the key that EventBridge rules publish to."
+  type        = list(string)
+  default     = []
+}
