@@ -37,6 +37,7 @@ public struct GatewayCore: Sendable {
         let requestID = GatewayIdentifiers.requestID()
         let match = routes.match(method: request.method, rawPath: request.rawPath)
         var outcome = ""
+        var invoked = ""
         var response: GatewayHTTPResponse
         if bodyTooLarge || request.body.count > maximumBodyBytes {
             response = .requestTooLarge
@@ -44,7 +45,10 @@ public struct GatewayCore: Sendable {
             let now = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
             let traceID = GatewayIdentifiers.traceID(epochSeconds: now / 1000)
             let event = events.event(for: request, route: match, requestID: requestID, epochMilliseconds: now, traceID: traceID)
-            let invocation = InvokeRequest(payload: event, requestID: requestID, traceID: traceID)
+            // Lambda gives the invocation its own id (a UUID, which the runtime puts in URL paths); the
+            // gateway's id, with its '/' and '=', stays in the event's requestContext.
+            let invocation = InvokeRequest(payload: event, requestID: UUID().uuidString.lowercased(), traceID: traceID)
+            invoked = " [\(invocation.requestID)]"
             if let result = await Self.invoke(invoker, function: match.function, invocation, within: integrationTimeout) {
                 response = APIGatewayResponseMapper.response(for: result)
                 outcome = Self.describe(result, mappedTo: response)
@@ -60,7 +64,7 @@ public struct GatewayCore: Sendable {
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         let function = match?.function ?? "-"
-        log("\(requestID) \(request.method.uppercased()) \(request.rawPath) -> \(function) \(response.status) \(Self.format(milliseconds)) ms\(outcome)")
+        log("\(requestID) \(request.method.uppercased()) \(request.rawPath) -> \(function)\(invoked) \(response.status) \(Self.format(milliseconds)) ms\(outcome)")
         return response
     }
 

@@ -30,7 +30,10 @@ final class LocalGatewayTests: XCTestCase {
             let call = try XCTUnwrap(invoker.recorded.first)
             XCTAssertEqual(invoker.recorded.count, 1)
             XCTAssertEqual(call.function, "stripe-payment")
-            XCTAssertEqual(call.request.requestID, requestID)
+            // The invocation has Lambda's own id, a UUID that is safe in the Runtime API's URL paths
+            // (the gateway's ids hold '/' and '='); the gateway's id is in the event.
+            XCTAssertNotNil(UUID(uuidString: call.request.requestID), call.request.requestID)
+            XCTAssertNotEqual(call.request.requestID, requestID)
             XCTAssertNotNil(call.request.traceID)
             let event = try APIGatewayV2Request(event: call.request.payload)
             XCTAssertEqual(event.routeKey, "POST /payments/stripe")
@@ -46,7 +49,7 @@ final class LocalGatewayTests: XCTestCase {
             XCTAssertEqual((json["headers"] as? [String: String])?["host"], "127.0.0.1:\(port)")
 
             let line = try XCTUnwrap(logs.all.first)
-            XCTAssertTrue(line.hasPrefix("\(requestID) POST /payments/stripe -> stripe-payment 201 "), line)
+            XCTAssertTrue(line.hasPrefix("\(requestID) POST /payments/stripe -> stripe-payment [\(call.request.requestID)] 201 "), line)
             XCTAssertTrue(line.contains(" ms"), line)
         }
     }
