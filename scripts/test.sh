@@ -5,6 +5,7 @@
 #      Stripe, PayPal and Braintree APIs, on webhooks freshly signed (Stripe's and Braintree's own
 #      SDKs, a fresh PayPal test CA);
 #   2b. `payments emulate` under AWS's official runtime client (awslambdaric): scripts/emulate_test.sh;
+#   2c. the local demo (scripts/demo.sh: `payments serve` with the providers' simulators), checked;
 #   3. the AWS end-to-end test: aws init, the functions on DynamoDB, payments relay to EventBridge and
 #      the consumers' queues, against moto_server with signature checks on, then under injected faults;
 #   4. the deployable binary checks: static release build, no Foundation/ICU, glibc <= 2.34;
@@ -27,6 +28,9 @@ if [ "$status" -ne 0 ]; then
 fi
 bash scripts/cli_e2e_test.sh
 bash scripts/emulate_test.sh
+# The README's first command, the local demo on `payments serve`, must stay green too.
+bash scripts/demo.sh > .build/demo.log 2>&1 || { tail -40 .build/demo.log; echo "the demo failed (.build/demo.log)" >&2; exit 1; }
+echo "demo: green (seven payments through the local stack ended as expected; .build/demo.log)"
 bash scripts/aws_e2e_test.sh
 bash scripts/check_binaries.sh
 bash scripts/deploy_checks.sh
