@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import EventRules
 import FunctionSupport
+import InProcessFunctions
 import LocalStack
 import PaymentsCore
 import PaymentsSQLite
@@ -33,6 +34,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Write the gateway's URL to this file once it listens (for scripts).")
     var urlFile: String?
 
+    @Flag(help: "Run the functions inside this process instead of as their binaries (no Lambda emulator; one invocation at a time per function). For comparing the emulator's cost.")
+    var inProcess = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port is 0 to 65535.") }
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency is 1 to 64.") }
@@ -41,27 +45,34 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let environment = try Self.childEnvironment(ProcessInfo.processInfo.environment)
-        let folder = binPath ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
-        let missing = FunctionRegistry.all.map(\.name).filter { !FileManager.default.isExecutableFile(atPath: folder + "/" + $0) }
-        guard missing.isEmpty else {
-            throw ValidationError("No executable for \(missing.joined(separator: ", ")) in \(folder): build them with `swift build` (or point --bin-path at them).")
-        }
         let logger = standardErrorLogger(function: "payments serve")
-
-        let lambda = LocalLambda(functions: FunctionRegistry.all.map { definition in
-            LambdaFunctionConfiguration(name: definition.name, executable: folder + "/" + definition.name, environment: environment,
-                                        timeoutSeconds: timeout, memoryMB: 256, maxConcurrency: concurrency)
-        })
+        let invoker: any FunctionInvoker
+        var lambda: LocalLambda?
+        if inProcess {
+            invoker = InProcessInvoker(functions: FunctionRegistry.all, environment: environment, logger: logger)
+        } else {
+            let folder = binPath ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+            let missing = FunctionRegistry.all.map(\.name).filter { !FileManager.default.isExecutableFile(atPath: folder + "/" + $0) }
+            guard missing.isEmpty else {
+                throw ValidationError("No executable for \(missing.joined(separator: ", ")) in \(folder): build them with `swift build` (or point --bin-path at them).")
+            }
+            let emulator = LocalLambda(functions: FunctionRegistry.all.map { definition in
+                LambdaFunctionConfiguration(name: definition.name, executable: folder + "/" + definition.name, environment: environment,
+                                            timeoutSeconds: timeout, memoryMB: 256, maxConcurrency: concurrency)
+            })
+            lambda = emulator
+            invoker = emulator
+        }
         let routes = try FunctionRegistry.gatewayRoutes()
-        let gateway = LocalGateway(routes: routes, invoker: lambda, logger: { writeStandardError("[gateway] \($0)\n") },
+        let gateway = LocalGateway(routes: routes, invoker: invoker, logger: { writeStandardError("[gateway] \($0)\n") },
                                    integrationTimeout: .seconds(timeout + 1))
-        let bus = try Self.localBus(environment: environment, consumers: EmulatedConsumers(invoker: lambda), logger: logger)
+        let bus = try Self.localBus(environment: environment, consumers: EmulatedConsumers(invoker: invoker), logger: logger)
 
         let bound: Int
         do {
             bound = try await gateway.start(port: port)
         } catch {
-            await lambda.shutdown()
+            await lambda?.shutdown()
             throw CommandFailure("the API Gateway could not listen on 127.0.0.1:\(port): \(error)")
         }
         bus?.start()
@@ -78,7 +89,7 @@ struct Serve: AsyncParsableCommand {
         writeStandardError("payments serve: \(stop == SIGINT ? "SIGINT" : "SIGTERM"), stopping\n")
         await gateway.stop()
         bus?.stop()
-        await lambda.shutdown()
+        await lambda?.shutdown()
     }
 
     /// This command's environment with relative SQLite paths made absolute, so that every function, whatever
