@@ -79,6 +79,12 @@ import Glibc
         let trace = (second["headers"] as? [String: Any])?["Lambda-Runtime-Trace-Id"] as? String
         #expect(trace?.hasPrefix("Root=1-") == true)
         #expect(second["pid"] as? Int == answer["pid"] as? Int, "a warm instance serves the next request")
+        #expect((second["headers"] as? [String: Any])?["Lambda-Runtime-Client-Context"] is NSNull, "sent only when present")
+
+        var withIdentity = Self.request(["action": "echo"])
+        withIdentity.cognitoIdentity = #"{"cognitoIdentityId":"eu-west-1:abc","cognitoIdentityPoolId":"eu-west-1:pool"}"#
+        let third = Self.object(await lambda.invoke(function: "fixture", withIdentity))
+        #expect((third["headers"] as? [String: Any])?["Lambda-Runtime-Cognito-Identity"] as? String == withIdentity.cognitoIdentity)
     }
 
     @Test func aRuntimeThatDiesMidInvocationIsReportedAndReplaced() async throws {

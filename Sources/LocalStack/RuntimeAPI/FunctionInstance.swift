@@ -55,7 +55,7 @@ final class FunctionInstance: @unchecked Sendable {
             functionARN: configuration.functionARN,
             traceID: request.traceID ?? Self.newTraceID(at: started),
             clientContext: request.clientContext.map(Self.decodedClientContext),
-            cognitoIdentity: nil
+            cognitoIdentity: request.cognitoIdentity
         )
         log.write(name, request.requestID, "START RequestId: \(request.requestID) Version: $LATEST")
         // As in Lambda, the timeout runs from when the runtime fetches the invocation, so a cold start
