@@ -117,7 +117,7 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         // The local Lambda against real child processes (a Python fixture runtime, the stripe-webhook binary).
-        .testTarget(name: "LocalStackTests", dependencies: ["LocalStack", "StripeProvider"], exclude: ["Fixtures"]),
+        .testTarget(name: "LocalStackTests", dependencies: ["LocalStack", "StripeProvider", "PaymentsCore", "PaymentsSQLite"], exclude: ["Fixtures"]),
         .testTarget(name: "ProvidersTests", dependencies: ["StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsSQLite", "FunctionSupport", "TestSupport", cryptoExtras, x509]),
     ]
 )
