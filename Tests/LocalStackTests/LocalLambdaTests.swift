@@ -147,6 +147,19 @@ import Glibc
         #expect(Set(await lambda.processIDs(of: "fixture").map(Int.init)) == Set(pids.compactMap { $0 }))
     }
 
+    @Test func aRequestQueuedBehindOneThatTimesOutIsServedByAFreshInstance() async throws {
+        let lambda = LocalLambda(functions: [Self.configuration(timeout: 2, concurrency: 1)], log: LogCapture().log)
+        defer { Task { await lambda.shutdown() } }
+        let warm = Self.object(await lambda.invoke(function: "fixture", Self.request(["action": "echo"])))
+        let slow = Task { await lambda.invoke(function: "fixture", Self.request(["action": "sleep", "seconds": 30])) }
+        // Queued (the limit is one instance) until the slow one is killed.
+        try await Task.sleep(for: .milliseconds(300))
+        let queued = Self.object(await lambda.invoke(function: "fixture", Self.request(["action": "echo"])))
+        #expect(await slow.value == .timedOut(seconds: 2))
+        #expect(queued["pid"] != nil && queued["pid"] as? Int != warm["pid"] as? Int)
+        #expect(await lambda.processIDs(of: "fixture").count == 1)
+    }
+
     @Test func theRuntimeAPIRefusesSecondAnswersUnknownIdsAndOversizedPayloads() async throws {
         let lambda = LocalLambda(functions: [Self.configuration()], log: LogCapture().log)
         defer { Task { await lambda.shutdown() } }
