@@ -37,6 +37,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         // Local tooling only (payments serve/emulate/simulate): never a dependency of a function binary.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        // Hummingbird's own dependencies, which LocalStack names directly (HTTP field names, a silent
+        // logger, graceful shutdown): the versions Hummingbird 2.28.1 already requires.
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.14.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
     ],
     targets: [
         // C libraries of the system, reached through module maps.
@@ -90,6 +95,8 @@ let package = Package(
             "PaymentsCore", .product(name: "Hummingbird", package: "hummingbird"),
             // The providers' simulators: the providers' own signature code, the PayPal simulator's key and certificate.
             "StripeProvider", "BraintreeProvider", "PayPalProvider", crypto, cryptoExtras, x509, asn1,
+            .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
         // Functions run in this process behind the FunctionInvoker seam (the gateway's tests, the benchmark's baseline).

@@ -15,12 +15,16 @@ public struct InvokeRequest: Sendable {
     public var clientContext: String?
     /// `X-Amzn-Trace-Id`, passed on as `Lambda-Runtime-Trace-Id`.
     public var traceID: String?
+    /// The caller's Cognito identity (JSON), passed on as `Lambda-Runtime-Cognito-Identity` (mobile SDK
+    /// callers only; nothing in this repository sends one).
+    public var cognitoIdentity: String?
 
-    public init(payload: [UInt8], requestID: String, clientContext: String? = nil, traceID: String? = nil) {
+    public init(payload: [UInt8], requestID: String, clientContext: String? = nil, traceID: String? = nil, cognitoIdentity: String? = nil) {
         self.payload = payload
         self.requestID = requestID
         self.clientContext = clientContext
         self.traceID = traceID
+        self.cognitoIdentity = cognitoIdentity
     }
 }
 

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import LocalStack
+import PaymentsCore
+import PaymentsSQLite
 import StripeProvider
 
 /// A real function binary of this repository (`stripe-webhook`, built next to this test bundle) under
@@ -52,15 +54,23 @@ import StripeProvider
         func invoke(_ event: [UInt8]) async -> InvokeResult {
             await lambda.invoke(function: "stripe-webhook", InvokeRequest(payload: event, requestID: UUID().uuidString.lowercased()))
         }
-        // Verified, for a payment this fresh store does not know: acknowledged so Stripe stops retrying.
-        let fresh = await invoke(try Self.event("04-payment_intent.succeeded.json", resign: true))
-        #expect(Self.statusCode(fresh) == 200, "\(fresh)")
+        // The pending payment the fixture events are about (Tests/Fixtures/Stripe/webhooks/manifest.json).
+        let payments = try SQLitePaymentStore(path: store)
+        _ = try payments.create(
+            Payment(id: "pay_fixture0001", orderID: "ord_fixture0001", provider: "stripe", providerReference: "pi_fixture0001",
+                    amount: Money(minorUnits: 2000, currency: Currency(code: "usd")!), createdAt: Date().addingTimeInterval(-60)),
+            idempotencyKey: "fixture-key", requestFingerprint: "fixture")
+
         // Stripe's own 2025 signature is outside the tolerance now; a body changed after signing never verifies.
         #expect(Self.statusCode(await invoke(try Self.event("04-payment_intent.succeeded.json", resign: false))) == 400)
         #expect(Self.statusCode(await invoke(try Self.event("04-payment_intent.succeeded.json", resign: true, tamper: true))) == 400)
-        // One warm process served all three, and it opened the store it was configured with.
+        #expect(try payments.payment(id: "pay_fixture0001")?.status == .pending, "nothing unverified counts")
+        // Verified: the binary moves the payment to succeeded in the store it was configured with.
+        let verified = await invoke(try Self.event("04-payment_intent.succeeded.json", resign: true))
+        #expect(Self.statusCode(verified) == 200, "\(verified)")
+        #expect(try payments.payment(id: "pay_fixture0001")?.status == .succeeded)
+        // One warm process served all three.
         #expect(await lambda.processIDs(of: "stripe-webhook").count == 1)
-        #expect(FileManager.default.fileExists(atPath: store))
         // An event that is no API Gateway event is the function's error, reported through /error.
         guard case .functionError(let body, _) = await invoke(Array(#"{"version":"1.0"}"#.utf8)) else {
             Issue.record("a wrong event must be a function error"); return

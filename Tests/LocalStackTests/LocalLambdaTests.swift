@@ -79,6 +79,12 @@ import Glibc
         let trace = (second["headers"] as? [String: Any])?["Lambda-Runtime-Trace-Id"] as? String
         #expect(trace?.hasPrefix("Root=1-") == true)
         #expect(second["pid"] as? Int == answer["pid"] as? Int, "a warm instance serves the next request")
+        #expect((second["headers"] as? [String: Any])?["Lambda-Runtime-Client-Context"] is NSNull, "sent only when present")
+
+        var withIdentity = Self.request(["action": "echo"])
+        withIdentity.cognitoIdentity = #"{"cognitoIdentityId":"eu-west-1:abc","cognitoIdentityPoolId":"eu-west-1:pool"}"#
+        let third = Self.object(await lambda.invoke(function: "fixture", withIdentity))
+        #expect((third["headers"] as? [String: Any])?["Lambda-Runtime-Cognito-Identity"] as? String == withIdentity.cognitoIdentity)
     }
 
     @Test func aRuntimeThatDiesMidInvocationIsReportedAndReplaced() async throws {
@@ -139,6 +145,19 @@ import Glibc
         #expect(pids.allSatisfy { $0 != nil })
         #expect(Set(pids.compactMap { $0 }).count == 2, "two instances served three overlapping requests")
         #expect(Set(await lambda.processIDs(of: "fixture").map(Int.init)) == Set(pids.compactMap { $0 }))
+    }
+
+    @Test func aRequestQueuedBehindOneThatTimesOutIsServedByAFreshInstance() async throws {
+        let lambda = LocalLambda(functions: [Self.configuration(timeout: 2, concurrency: 1)], log: LogCapture().log)
+        defer { Task { await lambda.shutdown() } }
+        let warm = Self.object(await lambda.invoke(function: "fixture", Self.request(["action": "echo"])))
+        let slow = Task { await lambda.invoke(function: "fixture", Self.request(["action": "sleep", "seconds": 30])) }
+        // Queued (the limit is one instance) until the slow one is killed.
+        try await Task.sleep(for: .milliseconds(300))
+        let queued = Self.object(await lambda.invoke(function: "fixture", Self.request(["action": "echo"])))
+        #expect(await slow.value == .timedOut(seconds: 2))
+        #expect(queued["pid"] != nil && queued["pid"] as? Int != warm["pid"] as? Int)
+        #expect(await lambda.processIDs(of: "fixture").count == 1)
     }
 
     @Test func theRuntimeAPIRefusesSecondAnswersUnknownIdsAndOversizedPayloads() async throws {

@@ -15,6 +15,8 @@ final class FunctionInstance: @unchecked Sendable {
     private var server: RuntimeAPIServer?
     private var process: ChildProcess?
     private var dead = false
+    /// The process has ended and been reaped.
+    private var exited = false
     private var currentRequestID: String?
 
     /// Lambda's limit for a runtime's init phase.
@@ -55,7 +57,7 @@ final class FunctionInstance: @unchecked Sendable {
             functionARN: configuration.functionARN,
             traceID: request.traceID ?? Self.newTraceID(at: started),
             clientContext: request.clientContext.map(Self.decodedClientContext),
-            cognitoIdentity: nil
+            cognitoIdentity: request.cognitoIdentity
         )
         log.write(name, request.requestID, "START RequestId: \(request.requestID) Version: $LATEST")
         // As in Lambda, the timeout runs from when the runtime fetches the invocation, so a cold start
@@ -112,6 +114,21 @@ final class FunctionInstance: @unchecked Sendable {
         }
     }
 
+    /// Stops the instance as Lambda shuts an environment down: what waits on it is released, the
+    /// runtime gets SIGTERM and `grace` to exit, then whatever is left is killed.
+    func shutDown(grace: Duration) async {
+        markDead()
+        await endpoint.close(with: .shutDown)
+        if let process = lock.withLock({ self.process }), !lock.withLock({ exited }) {
+            process.kill(SIGTERM)
+            let limit = ContinuousClock.now + grace
+            while !lock.withLock({ exited }) && ContinuousClock.now < limit {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        terminate()
+    }
+
     /// Kills the process (and whatever it started), releases any request waiting on it, stops its server.
     func terminate() {
         markDead()
@@ -142,6 +159,7 @@ final class FunctionInstance: @unchecked Sendable {
                     log.write(name, self?.lock.withLock { self?.currentRequestID }, line)
                 },
                 onExit: { [weak self] exit in
+                    self?.lock.withLock { self?.exited = true }
                     self?.markDead()
                     Task {
                         await endpoint.close(with: .exited(exit))

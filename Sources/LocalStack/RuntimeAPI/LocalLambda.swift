@@ -32,7 +32,8 @@ public final class LocalLambda: FunctionInvoker {
         await functions[function]?.processIDs() ?? []
     }
 
-    /// Kills every child process and stops every Runtime API server; waiting requests fail.
+    /// Stops every child process (SIGTERM, then SIGKILL after half a second, as Lambda's shutdown
+    /// phase) and every Runtime API server; waiting and running requests fail.
     public func shutdown() async {
         for pool in functions.values { await pool.shutdown() }
     }
@@ -65,13 +66,18 @@ actor FunctionPool {
         instances.filter(\.isAlive).compactMap(\.processID)
     }
 
-    func shutdown() {
+    func shutdown() async {
         stopped = true
-        for instance in instances { instance.terminate() }
+        let stopping = instances
         instances.removeAll()
         idle.removeAll()
         for waiter in waiting { waiter.resume(returning: nil) }
         waiting.removeAll()
+        await withTaskGroup(of: Void.self) { group in
+            for instance in stopping {
+                group.addTask { await instance.shutDown(grace: .milliseconds(500)) }
+            }
+        }
     }
 
     private func acquire() async -> FunctionInstance? {
@@ -85,10 +91,8 @@ actor FunctionPool {
     /// Hands the instance to the next waiting request, or back to the idle list; a dead one is
     /// replaced by a fresh one if someone waits.
     private func release(_ instance: FunctionInstance) {
-        if stopped {
-            instance.terminate()
-            return
-        }
+        // After shutdown() every instance is being stopped (with its grace period) already.
+        if stopped { return }
         if !instance.isAlive {
             dropDead()
             if !waiting.isEmpty && instances.count < configuration.maxConcurrency {
