@@ -48,7 +48,7 @@ public struct GatewayCore: Sendable {
             // Lambda gives the invocation its own id (a UUID, which the runtime puts in URL paths); the
             // gateway's id, with its '/' and '=', stays in the event's requestContext.
             let invocation = InvokeRequest(payload: event, requestID: UUID().uuidString.lowercased(), traceID: traceID)
-            invoked = " [\(invocation.requestID)]"
+            invoked = " [lambda \(invocation.requestID)]"
             if let result = await Self.invoke(invoker, function: match.function, invocation, within: integrationTimeout) {
                 response = APIGatewayResponseMapper.response(for: result)
                 outcome = Self.describe(result, mappedTo: response)
@@ -64,7 +64,7 @@ public struct GatewayCore: Sendable {
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         let function = match?.function ?? "-"
-        log("\(requestID) \(request.method.uppercased()) \(request.rawPath) -> \(function)\(invoked) \(response.status) \(Self.format(milliseconds)) ms\(outcome)")
+        log("\(requestID) \(request.method.uppercased()) \(request.rawPath) -> \(function) \(response.status) \(Self.format(milliseconds)) ms\(outcome)\(invoked)")
         return response
     }
 

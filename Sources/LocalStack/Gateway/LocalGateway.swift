@@ -45,13 +45,13 @@ public final class LocalGateway: Sendable {
             current = Running(task: Task {}, group: nil)
             return true
         }
-        guard claimed else { throw GatewayError("the gateway is already started") }
+        guard claimed else { throw LocalGatewayError("the gateway is already started") }
         let task = Task {
             do {
                 try await serve(port: port, onGroup: { group in
                     self.running.withLock { $0?.group = group }
                 }, onRunning: { started.succeed($0) })
-                started.fail(GatewayError("the gateway stopped before it was listening"))
+                started.fail(LocalGatewayError("the gateway stopped before it was listening"))
             } catch {
                 started.fail(error)
                 throw error
@@ -154,7 +154,7 @@ struct GatewayRequestContext: RequestContext {
     }
 }
 
-public struct GatewayError: Error, CustomStringConvertible, Sendable {
+public struct LocalGatewayError: Error, CustomStringConvertible, Sendable {
     public let description: String
     init(_ description: String) { self.description = description }
 }

@@ -49,7 +49,8 @@ final class LocalGatewayTests: XCTestCase {
             XCTAssertEqual((json["headers"] as? [String: String])?["host"], "127.0.0.1:\(port)")
 
             let line = try XCTUnwrap(logs.all.first)
-            XCTAssertTrue(line.hasPrefix("\(requestID) POST /payments/stripe -> stripe-payment [\(call.request.requestID)] 201 "), line)
+            XCTAssertTrue(line.hasPrefix("\(requestID) POST /payments/stripe -> stripe-payment 201 "), line)
+            XCTAssertTrue(line.hasSuffix(" [lambda \(call.request.requestID)]"), line)
             XCTAssertTrue(line.contains(" ms"), line)
         }
     }

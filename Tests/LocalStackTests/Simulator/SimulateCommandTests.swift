@@ -52,7 +52,7 @@ final class SimulateCommandTests: XCTestCase {
         XCTAssertTrue(base.hasPrefix("http://127.0.0.1:"), base)
         XCTAssertFalse(printed.contains("export STRIPE_SECRET_KEY"), "the key is set, so it is not suggested: \(printed)")
 
-        let gateway = try LocalGateway(payment: StripeFunctions.payment, webhook: StripeFunctions.webhook, environment: [
+        let gateway = try SimulatorTestGateway(payment: StripeFunctions.payment, webhook: StripeFunctions.webhook, environment: [
             "STRIPE_SECRET_KEY": "sk_test_cli", "STRIPE_API_BASE": base, "STRIPE_WEBHOOK_SECRET": "whsec_cli",
         ])
         let created = try gateway.createPayment("stripe", #"{"orderId":"ord_cli","amount":1200,"currency":"USD"}"#)

@@ -21,7 +21,7 @@ final class SimulateSendEndToEndTests: XCTestCase {
         .succeed: "succeeded", .fail: "failed", .dispute: "disputed", .outOfOrder: "disputed", .duplicate: "succeeded",
     ]
 
-    func play(_ scenario: WebhookScenario, paymentID: String, gateway: LocalGateway, simulator: any WebhookSimulator,
+    func play(_ scenario: WebhookScenario, paymentID: String, gateway: SimulatorTestGateway, simulator: any WebhookSimulator,
               file: StaticString = #filePath, line: UInt = #line) throws -> (statuses: [Int], final: SimulatedPayment, expected: String) {
         let sender = WebhookSender(gateway: gateway.base, client: CurlHTTPClient())
         let payment = try sender.payment(paymentID)
@@ -36,7 +36,7 @@ final class SimulateSendEndToEndTests: XCTestCase {
     func testStripeScenarios() throws {
         let api = try RunningSimulator(StripeAPISimulator(secretKey: "sk_test_e2e"))
         defer { api.stop() }
-        let gateway = try LocalGateway(payment: StripeFunctions.payment, webhook: StripeFunctions.webhook, environment: [
+        let gateway = try SimulatorTestGateway(payment: StripeFunctions.payment, webhook: StripeFunctions.webhook, environment: [
             "STRIPE_SECRET_KEY": "sk_test_e2e", "STRIPE_API_BASE": api.base, "STRIPE_WEBHOOK_SECRET": "whsec_e2e",
         ])
         let simulator = StripeWebhookSimulator(webhookSecret: "whsec_e2e")
@@ -67,7 +67,7 @@ final class SimulateSendEndToEndTests: XCTestCase {
         let keys = try PayPalSimulatorKeys.loadOrCreate(in: keysFolder)
         let api = try RunningSimulator(PayPalAPISimulator(clientID: "client", clientSecret: "secret"))
         defer { api.stop() }
-        let gateway = try LocalGateway(payment: PayPalFunctions.payment, webhook: PayPalFunctions.webhook, environment: [
+        let gateway = try SimulatorTestGateway(payment: PayPalFunctions.payment, webhook: PayPalFunctions.webhook, environment: [
             "PAYPAL_CLIENT_ID": "client", "PAYPAL_CLIENT_SECRET": "secret", "PAYPAL_API_BASE": api.base,
             "PAYPAL_WEBHOOK_ID": "WH-E2E", "PAYPAL_WEBHOOK_CERT": keys.certificatePath,
         ])
@@ -96,7 +96,7 @@ final class SimulateSendEndToEndTests: XCTestCase {
     func testBraintreeScenarios() throws {
         let api = try RunningSimulator(BraintreeAPISimulator(merchantID: "e2e_merchant", publicKey: "e2e_public", privateKey: "e2e_private"))
         defer { api.stop() }
-        let gateway = try LocalGateway(payment: BraintreeFunctions.payment, webhook: BraintreeFunctions.webhook, environment: [
+        let gateway = try SimulatorTestGateway(payment: BraintreeFunctions.payment, webhook: BraintreeFunctions.webhook, environment: [
             "BRAINTREE_MERCHANT_ID": "e2e_merchant", "BRAINTREE_PUBLIC_KEY": "e2e_public", "BRAINTREE_PRIVATE_KEY": "e2e_private",
             "BRAINTREE_API_BASE": api.base,
         ])

@@ -54,7 +54,7 @@ struct SimulatorTestError: Error, CustomStringConvertible {
 
 /// The local API Gateway in miniature: a loopback HTTP server whose routes run the real payment and
 /// webhook functions in-process (`FunctionRuntime`, as `payments invoke` does) on a temporary SQLite store.
-final class LocalGateway: @unchecked Sendable {
+final class SimulatorTestGateway: @unchecked Sendable {
     let server: TestHTTPServer
     let storePath: String
     var base: String { "http://127.0.0.1:\(server.port)" }
