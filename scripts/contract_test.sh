@@ -12,17 +12,18 @@
 #      not_a_server_error, status_code_conformance, content_type_conformance,
 #      response_headers_conformance, response_schema_conformance, and webhook_unverified_is_400
 #      (scripts/contract_hooks.py: schemathesis cannot sign, so every webhook answer must be a 400);
-#   4. the stack's log holds no function error, crash or timeout, and after the stop no process
+#   4. the stack's log holds no function error, crash or timeout; the forged deliveries reached each
+#      webhook's signature comparison (not only its header parsing); after the stop no process
 #      started from the temporary folder is left.
 #
-# Options (environment): CONTRACT_MAX_EXAMPLES (default 25 per operation), CONTRACT_SEED (default 11),
+# Options (environment): CONTRACT_MAX_EXAMPLES (default 100 per operation), CONTRACT_SEED (default 11),
 # CONTRACT_WORKERS (default 2), CONTRACT_KEEP=1 keeps the temporary folder (logs, reports).
 # Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 
-MAX_EXAMPLES="${CONTRACT_MAX_EXAMPLES:-25}"
+MAX_EXAMPLES="${CONTRACT_MAX_EXAMPLES:-100}"
 SEED="${CONTRACT_SEED:-11}"
 WORKERS="${CONTRACT_WORKERS:-2}"
 
@@ -140,6 +141,21 @@ if grep -E "\((function error|runtime failed|Task timed out|integration timeout|
     echo "contract: the local stack logged failed invocations (above)" >&2
     status=1
 fi
+# The forged deliveries of contract_hooks.py must have reached each webhook's signature comparison
+# (the functions log why they refused a delivery); else the webhook pass only tested the parsers.
+for reason in "No Stripe-Signature v1 signature matches the body" "PAYPAL-TRANSMISSION-SIG does not match the body" \
+              "bt_signature does not match bt_payload"; do
+    count=$(grep -cF "\"reason\":\"$reason" "$WORK/serve.log" || true)
+    echo "contract: $count deliveries refused at the signature itself: $reason"
+    [ "$count" -gt 0 ] || { echo "contract: no generated delivery reached this signature check" >&2; status=1; }
+done
+# The answers whose schemas matter most must have been seen (and so checked): a created payment on
+# each provider, a decline, a stored payment read back. Gateway log: "... -> FUNCTION [id] STATUS ...".
+for expected in "POST /payments/stripe -> stripe-payment .* 201 " "POST /payments/paypal -> paypal-payment .* 201 " \
+                "POST /payments/braintree -> braintree-payment .* 201 " "POST /payments/stripe -> stripe-payment .* 402 " \
+                "POST /payments/braintree -> braintree-payment .* 402 " "GET /payments/pay_[0-9a-z]* -> [a-z]*-payment .* 200 "; do
+    grep -qE "^\[gateway\] [^ ]+ $expected" "$WORK/serve.log" || { echo "contract: no answer '$expected' was seen" >&2; status=1; }
+done
 requests=$(grep -cE "^\[gateway\] " "$WORK/serve.log" || true)
 echo "contract: the gateway answered $requests requests"
 [ "$requests" -gt 0 ] || { echo "contract: no request reached the gateway" >&2; status=1; }
