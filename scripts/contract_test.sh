@@ -36,6 +36,7 @@ BIN="$(swift build --show-bin-path)"
 PAYMENTS="$BIN/payments"
 WORK=""
 GROUPS_STARTED=()
+ALL_GROUPS=()
 stop_all() {
     local group
     for group in "${GROUPS_STARTED[@]}"; do kill -TERM -- "-$group" 2>/dev/null || true; done
@@ -52,8 +53,12 @@ cleanup() {
     local status=$?
     stop_all
     [ -n "$WORK" ] || exit "$status"
-    local left
+    # The functions lead process groups of their own (payments serve stops them): they are found by
+    # their path under $WORK; the simulators and serve by the groups this script made.
+    local left group
     left="$(pgrep -f "$WORK/" || true)"
+    for group in "${ALL_GROUPS[@]}"; do left="$left $(pgrep -g "$group" || true)"; done
+    left="$(echo $left)"
     if [ -n "$left" ]; then
         echo "contract: processes left behind after the stop:" >&2
         ps -o pid,pgid,args -p "$(echo $left | tr ' ' ',')" >&2 || true
@@ -88,6 +93,7 @@ start() {
     local name="$1"; shift
     (cd "$WORK" && exec setsid "$@" >"$WORK/$name.out" 2>"$WORK/$name.log") &
     GROUPS_STARTED+=("$!")
+    ALL_GROUPS+=("$!")
 }
 # wait_for FILE PATTERN NAME: up to 20 s for PATTERN in FILE.
 wait_for() {
