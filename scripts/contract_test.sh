@@ -12,7 +12,9 @@
 #      not_a_server_error, status_code_conformance, content_type_conformance,
 #      response_headers_conformance, response_schema_conformance, and webhook_unverified_is_400
 #      (scripts/contract_hooks.py: schemathesis cannot sign, so every webhook answer must be a 400);
-#   4. the stack's log holds no function error, crash or timeout; the forged deliveries reached each
+#   4. scripts/contract_probes.py: the 413s and the idempotent replay, which generated requests do not
+#      reach, validated against the spec;
+#   5. the stack's log holds no function error, crash or timeout; the forged deliveries reached each
 #      webhook's signature comparison (not only its header parsing); after the stop no process
 #      started from the temporary folder is left.
 #
@@ -139,6 +141,8 @@ status=0
     --continue-on-failure --no-color \
     --report junit --report-dir "$WORK/reports") || status=$?
 echo "contract: schemathesis ran $(( $(date +%s) - started )) s"
+# What generated requests do not reach (bodies over the limits, an idempotent replay), once each.
+"$ROOT/.venv/bin/python3" "$ROOT/scripts/contract_probes.py" "$ROOT/docs/openapi.yaml" "$URL" || status=1
 
 # A crash, a function error or a timeout answers 500/503, which not_a_server_error catches; the log
 # says so too, and it must not, whatever the answers were.
