@@ -37,6 +37,7 @@ swift build >/dev/null
 BIN="$(swift build --show-bin-path)"
 PAYMENTS="$BIN/payments"
 WORK=""
+RUNNER=""
 GROUPS_STARTED=()
 ALL_GROUPS=()
 stop_all() {
@@ -53,6 +54,7 @@ stop_all() {
 }
 cleanup() {
     local status=$?
+    [ -n "$RUNNER" ] && kill "$RUNNER" 2>/dev/null
     stop_all
     [ -n "$WORK" ] || exit "$status"
     # The functions lead process groups of their own (payments serve stops them): they are found by
@@ -132,14 +134,18 @@ echo "contract: the local stack is on $URL (simulators: $STRIPE_API_BASE $PAYPAL
 
 started=$(date +%s)
 status=0
-(cd "$WORK" && PYTHONPATH="$ROOT/scripts" SCHEMATHESIS_HOOKS=contract_hooks "$SCHEMATHESIS" run "$ROOT/docs/openapi.yaml" \
+# In the background and waited for, so that a signal to this script runs its trap at once.
+(cd "$WORK" && PYTHONPATH="$ROOT/scripts" SCHEMATHESIS_HOOKS=contract_hooks exec "$SCHEMATHESIS" run "$ROOT/docs/openapi.yaml" \
     --url "$URL" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,webhook_unverified_is_400 \
     --phases examples,coverage,fuzzing,stateful \
     --max-examples "$MAX_EXAMPLES" --seed "$SEED" --generation-database none \
     --workers "$WORKERS" --max-response-time 5 --request-timeout 15 \
     --continue-on-failure --no-color \
-    --report junit --report-dir "$WORK/reports") || status=$?
+    --report junit --report-dir "$WORK/reports") &
+RUNNER=$!
+wait "$RUNNER" || status=$?
+RUNNER=""
 echo "contract: schemathesis ran $(( $(date +%s) - started )) s"
 # What generated requests do not reach (bodies over the limits, an idempotent replay), once each.
 "$ROOT/.venv/bin/python3" "$ROOT/scripts/contract_probes.py" "$ROOT/docs/openapi.yaml" "$URL" || status=1
