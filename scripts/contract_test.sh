@@ -166,10 +166,10 @@ for reason in "No Stripe-Signature v1 signature matches the body" "PAYPAL-TRANSM
     [ "$count" -gt 0 ] || { echo "contract: no generated delivery reached this signature check" >&2; status=1; }
 done
 # The answers whose schemas matter most must have been seen (and so checked): a created payment on
-# each provider, a decline, a stored payment read back. Gateway log: "... -> FUNCTION [id] STATUS ...".
-for expected in "POST /payments/stripe -> stripe-payment .* 201 " "POST /payments/paypal -> paypal-payment .* 201 " \
-                "POST /payments/braintree -> braintree-payment .* 201 " "POST /payments/stripe -> stripe-payment .* 402 " \
-                "POST /payments/braintree -> braintree-payment .* 402 " "GET /payments/pay_[0-9a-z]* -> [a-z]*-payment .* 200 "; do
+# each provider, a decline, a stored payment read back. Gateway log: "ID METHOD PATH -> FUNCTION STATUS N ms [lambda ID]".
+for expected in "POST /payments/stripe -> stripe-payment 201 " "POST /payments/paypal -> paypal-payment 201 " \
+                "POST /payments/braintree -> braintree-payment 201 " "POST /payments/stripe -> stripe-payment 402 " \
+                "POST /payments/braintree -> braintree-payment 402 " "GET /payments/pay_[0-9a-z]* -> [a-z]*-payment 200 "; do
     grep -qE "^\[gateway\] [^ ]+ $expected" "$WORK/serve.log" || { echo "contract: no answer '$expected' was seen" >&2; status=1; }
 done
 requests=$(grep -cE "^\[gateway\] " "$WORK/serve.log" || true)

@@ -6,6 +6,7 @@
 #      SDKs, a fresh PayPal test CA);
 #   2b. `payments emulate` under AWS's official runtime client (awslambdaric): scripts/emulate_test.sh;
 #   2c. the local demo (scripts/demo.sh: `payments serve` with the providers' simulators), checked;
+#   2d. the routes' contract: docs/openapi.yaml validated, schemathesis against `payments serve`;
 #   3. the AWS end-to-end test: aws init, the functions on DynamoDB, payments relay to EventBridge and
 #      the consumers' queues, against moto_server with signature checks on, then under injected faults;
 #   4. the deployable binary checks: static release build, no Foundation/ICU, glibc <= 2.34;
@@ -31,6 +32,7 @@ bash scripts/emulate_test.sh
 # The README's first command, the local demo on `payments serve`, must stay green too.
 bash scripts/demo.sh > .build/demo.log 2>&1 || { tail -40 .build/demo.log; echo "the demo failed (.build/demo.log)" >&2; exit 1; }
 echo "demo: green (seven payments through the local stack ended as expected; .build/demo.log)"
+bash scripts/contract_test.sh
 bash scripts/aws_e2e_test.sh
 bash scripts/check_binaries.sh
 bash scripts/deploy_checks.sh
