@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import PaymentsCore
 
@@ -8,6 +9,8 @@ import PaymentsCore
         "ref:5555555555554444;", "378282246310005", "3782 822463 10005", "30569309025904", "6011111111111117", "3530111333300000",
         "6200000000000005", "2223003122003222", "4000056655665556", "4242 4242 4242 4242 12 30", "4242 - 4242 - 4242 - 4242",
         "４２４２４２４２４２４２４２４２", "card\u{00A0}4242\u{00A0}4242\u{00A0}4242\u{00A0}4242", "4222222222222", "4111111111111111110",
+        // A card number beside a UUID, or shaped almost like one, is still found.
+        "550e8400-e29b-41d4-a716-446655440000 4242424242424242", "61120485-8906-4600-a990", "61120485-8906-4600-a990-6b0bf9b0cd091",
     ])
     func cardNumbersAreFound(text: String) {
         #expect(CardData.containsCardNumber(text))
@@ -17,9 +20,21 @@ import PaymentsCore
         "ord_1001", "order 2024-11-25", "+1 415 555 2671", "1764000000000", "pay_0123456789abcdef", "4242424242424241",
         "1234567890123456", "9999999999999999", "123456789012", "42424242424242424242424", "550e8400-e29b-41d4-a716-446655440000",
         "12/30", "1234 5678 9012 3456 7890", "0000000000000000", "4242424242424242".replacingOccurrences(of: "2", with: "x"),
+        // UUIDv4s that the rule without its word and UUID exceptions refused (seen as Idempotency-Keys):
+        "80ea804f-26a1-4f79-b228-8394819923d2", "ff967680-cb80-4485-8959-436246fbcc45", "61120485-8906-4600-a990-6b0bf9b0cd09",
+        "49285751-1185-4792-A7AB-9805D65F7C50", "key 40126777-5105-4126-9800-699367b2f214.", "b228-8394819923d2",
     ])
     func ordinaryTextIsNotACardNumber(text: String) {
         #expect(!CardData.containsCardNumber(text))
+    }
+
+    /// The README tells clients to send a UUID as the Idempotency-Key: none may be refused as card data.
+    @Test func noRandomUUIDIsCardData() {
+        for _ in 0..<20_000 {
+            let key = UUID().uuidString
+            #expect(!CardData.containsCardNumber(key), "\(key)")
+            #expect(!CardData.containsCardNumber(key.lowercased()), "\(key)")
+        }
     }
 
     @Test func cardNamesAreRecognisedInTheirCommonSpellings() {

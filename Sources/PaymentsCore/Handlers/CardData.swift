@@ -2,7 +2,8 @@
 /// stored, sent to a provider, published or logged.
 ///
 /// A card number is 13 to 19 digits (spaces, dashes, dots or underscores may separate groups of
-/// them) that start like a card brand's number and pass the Luhn check. The cost of looking
+/// them) that start like a card brand's number and pass the Luhn check, not glued to a letter and
+/// not inside a UUID. The cost of looking
 /// everywhere is a rare false positive: a purely numeric order id that happens to look like a card
 /// (about one in ten numbers of that length with a brand's prefix pass Luhn) is refused too.
 public enum CardData {
@@ -61,20 +62,34 @@ public enum CardData {
     /// True when `text` holds a card number: a run of digit groups (any script's decimal digits,
     /// up to three separators between groups) of which some consecutive groups make 13 to 19
     /// digits with a brand's prefix and a valid Luhn check digit.
+    ///
+    /// Digits glued to a letter belong to a word or an identifier (`b228`, `8394819923d2`), and a UUID
+    /// is an identifier as a whole: neither is a card number as written. Without these two rules one
+    /// random UUID in 700 (an Idempotency-Key, an order id) was refused as card data; with them none is.
     public static func containsCardNumber(_ text: String) -> Bool {
         var groups: [[UInt8]] = []
         var current: [UInt8] = []
+        var currentIsGlued = false
+        var previousIsLetter = false
         var separatorsSinceDigit = 0
-        for scalar in text.unicodeScalars {
+        for scalar in withoutUUIDs(text) {
             if let digit = decimalDigit(scalar) {
-                if current.isEmpty, separatorsSinceDigit > 3 {
-                    if check(groups) { return true }
-                    groups.removeAll()
+                if current.isEmpty {
+                    if separatorsSinceDigit > 3 {
+                        if check(groups) { return true }
+                        groups.removeAll()
+                    }
+                    currentIsGlued = previousIsLetter
                 }
                 current.append(digit)
                 separatorsSinceDigit = 0
+                previousIsLetter = false
             } else {
-                if !current.isEmpty { groups.append(current); current.removeAll() }
+                let isLetter = scalar.properties.isAlphabetic
+                if !current.isEmpty {
+                    if !currentIsGlued, !isLetter { groups.append(current) }
+                    current.removeAll()
+                }
                 if isSeparator(scalar) {
                     separatorsSinceDigit += 1
                 } else {
@@ -82,10 +97,42 @@ public enum CardData {
                     groups.removeAll()
                     separatorsSinceDigit = 0
                 }
+                previousIsLetter = isLetter
             }
         }
-        if !current.isEmpty { groups.append(current) }
+        if !current.isEmpty, !currentIsGlued { groups.append(current) }
         return check(groups)
+    }
+
+    /// `text`'s scalars with each UUID (8-4-4-4-12 hex digits, not part of a longer word) replaced by one letter.
+    static func withoutUUIDs(_ text: String) -> [Unicode.Scalar] {
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.count >= 36, scalars.contains("-") else { return scalars }
+        func isHex(_ scalar: Unicode.Scalar) -> Bool { scalar.isASCII && scalar.properties.isASCIIHexDigit }
+        func isWordPart(_ index: Int) -> Bool {
+            scalars.indices.contains(index) && (scalars[index].properties.isAlphabetic || decimalDigit(scalars[index]) != nil)
+        }
+        func uuid(at start: Int) -> Bool {
+            guard start + 36 <= scalars.count, !isWordPart(start - 1), !isWordPart(start + 36) else { return false }
+            for offset in 0..<36 {
+                let scalar = scalars[start + offset]
+                guard [8, 13, 18, 23].contains(offset) ? scalar == "-" : isHex(scalar) else { return false }
+            }
+            return true
+        }
+        var kept: [Unicode.Scalar] = []
+        kept.reserveCapacity(scalars.count)
+        var index = 0
+        while index < scalars.count {
+            if uuid(at: index) {
+                kept.append("x")
+                index += 36
+            } else {
+                kept.append(scalars[index])
+                index += 1
+            }
+        }
+        return kept
     }
 
     static func decimalDigit(_ scalar: Unicode.Scalar) -> UInt8? {
