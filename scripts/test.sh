@@ -19,20 +19,35 @@ bash scripts/setup.sh
 # The test peers and the AWS emulator live in the virtualenv setup.sh made.
 export PATH="$PWD/.venv/bin:$PATH"
 swift build --build-tests
+
+# Every step has a time limit well above its usual length (CI gives the whole run 90 minutes), so a
+# step that hangs fails with its name instead of using up the run in silence.
+bounded() {  # SECONDS NAME COMMAND...: runs COMMAND (and what it starts) under `timeout`
+    local limit=$1 name=$2 status=0
+    shift 2
+    timeout --kill-after=20 "$limit" "$@" || status=$?
+    if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+        echo "$name did not finish within $limit s: stopped" >&2
+    fi
+    return "$status"
+}
+
 status=0
-swift test > .build/swift-test.log 2>&1 || status=$?
+bounded 1500 "swift test" swift test > .build/swift-test.log 2>&1 || status=$?
 # Progress lines are noise in CI logs; failures, suites and the closing counts are kept.
 grep -vE "^(Test Case .* (started|passed)|◇|↳)" .build/swift-test.log || true
 if [ "$status" -ne 0 ]; then
+    # The tests that started and never ended name a hang.
+    python3 scripts/unfinished_tests.py .build/swift-test.log >&2 || true
     echo "swift test failed (exit $status)" >&2
     exit "$status"
 fi
-bash scripts/cli_e2e_test.sh
-bash scripts/emulate_test.sh
+bounded 900 "the CLI end-to-end test" bash scripts/cli_e2e_test.sh
+bounded 600 "the emulate test" bash scripts/emulate_test.sh
 # The README's first command, the local demo on `payments serve`, must stay green too.
-bash scripts/demo.sh > .build/demo.log 2>&1 || { tail -40 .build/demo.log; echo "the demo failed (.build/demo.log)" >&2; exit 1; }
+bounded 600 "the demo" bash scripts/demo.sh > .build/demo.log 2>&1 || { tail -40 .build/demo.log; echo "the demo failed (.build/demo.log)" >&2; exit 1; }
 echo "demo: green (seven payments through the local stack ended as expected; .build/demo.log)"
-bash scripts/contract_test.sh
-bash scripts/aws_e2e_test.sh
-bash scripts/check_binaries.sh
-bash scripts/deploy_checks.sh
+bounded 900 "the contract test" bash scripts/contract_test.sh
+bounded 1200 "the AWS end-to-end test" bash scripts/aws_e2e_test.sh
+bounded 900 "the binary checks" bash scripts/check_binaries.sh
+bounded 1500 "the deploy checks" bash scripts/deploy_checks.sh
