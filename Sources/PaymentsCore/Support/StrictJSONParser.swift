@@ -140,6 +140,11 @@ struct StrictJSONParser {
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, kept as written.
     mutating func number() throws(JSONSyntaxError) -> String {
         let start = index
+        try scanNumber()
+        return String(decoding: bytes[start..<index], as: UTF8.self)
+    }
+
+    mutating func scanNumber() throws(JSONSyntaxError) {
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         guard index < bytes.count, isDigit(bytes[index]) else { throw fail("a number needs digits") }
         if bytes[index] == UInt8(ascii: "0") {
@@ -159,7 +164,6 @@ struct StrictJSONParser {
             guard index < bytes.count, isDigit(bytes[index]) else { throw fail("an exponent needs digits") }
             skipDigits()
         }
-        return String(decoding: bytes[start..<index], as: UTF8.self)
     }
 
     func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
@@ -169,15 +173,22 @@ struct StrictJSONParser {
     }
 
     mutating func string() throws(JSONSyntaxError) -> String {
+        String(decoding: try stringContent(), as: UTF8.self)
+    }
+
+    /// A string's content, escapes resolved and checked to be UTF-8: a slice of the text itself
+    /// when it has no escape, so a string that is only checked costs no allocation.
+    mutating func stringContent() throws(JSONSyntaxError) -> ArraySlice<UInt8> {
         index += 1
         let start = index
         // Fast path: no escapes, the bytes are the string.
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = try validUTF8(bytes[start..<index], at: start)
+                let content = bytes[start..<index]
+                try validateUTF8(content, at: start)
                 index += 1
-                return text
+                return content
             }
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw fail("control character in a string") }
@@ -188,9 +199,9 @@ struct StrictJSONParser {
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
-                let text = try validUTF8(decoded[...], at: start)
+                try validateUTF8(decoded[...], at: start)
                 index += 1
-                return text
+                return decoded[...]
             case UInt8(ascii: "\\"):
                 index += 1
                 try escape(into: &decoded)
@@ -204,11 +215,10 @@ struct StrictJSONParser {
         throw fail("unterminated string")
     }
 
-    func validUTF8(_ slice: ArraySlice<UInt8>, at offset: Int) throws(JSONSyntaxError) -> String {
-        guard let text = String(validating: slice, as: UTF8.self) else {
+    func validateUTF8(_ content: ArraySlice<UInt8>, at offset: Int) throws(JSONSyntaxError) {
+        guard UTF8Validation.isValid(content) else {
             throw JSONSyntaxError(reason: "a string is not valid UTF-8", offset: offset)
         }
-        return text
     }
 
     mutating func escape(into decoded: inout [UInt8]) throws(JSONSyntaxError) {

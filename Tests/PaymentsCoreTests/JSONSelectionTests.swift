@@ -1,0 +1,134 @@
+import PaymentsCore
+import PropertyBased
+import Testing
+import TestSupport
+
+/// Reading with a selection must accept and refuse exactly what the full reader does, with the same
+/// error, and keep exactly what the selection names: checked on generated JSON texts and on every
+/// kind of damage done to them.
+@Suite struct JSONSelectionTests {
+    static let selection: JSONSelection = .members([
+        "id": .all, "type": .all,
+        "data": .members(["object": .members(["id": .all, "amount": .all, "metadata": .all])]),
+    ])
+
+    static func outcome(_ body: () throws(JSONSyntaxError) -> JSONValue) -> Result<JSONValue, JSONSyntaxError> {
+        do { return .success(try body()) } catch { return .failure(error) }
+    }
+
+    static func expectSameVerdict(_ bytes: [UInt8], _ selection: JSONSelection, sourceLocation: SourceLocation = #_sourceLocation) {
+        let full = outcome { () throws(JSONSyntaxError) in try JSONValue(parsing: bytes) }
+        let selected = outcome { () throws(JSONSyntaxError) in try JSONValue(parsing: bytes, keeping: selection) }
+        switch (full, selected) {
+        case (.success(let whole), .success(let kept)):
+            #expect(kept == whole.selecting(selection), "\(String(decoding: bytes, as: UTF8.self))", sourceLocation: sourceLocation)
+        case (.failure(let a), .failure(let b)):
+            #expect(a == b, "\(String(decoding: bytes, as: UTF8.self))", sourceLocation: sourceLocation)
+        default:
+            Issue.record("full \(full) but selected \(selected) for \(bytes)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func keepsOnlyTheSelectedMembersOfAStripeLikeEvent() throws {
+        let text = #"{"id":"evt_1","object":"event","data":{"object":{"id":"pi_1","amount":2000,"currency":"usd","metadata":{"payment_id":"pay_1"},"charges":[{"id":"ch_1"}]}},"type":"payment_intent.succeeded","request":{"id":null}}"#
+        let kept = try JSONValue(parsing: Array(text.utf8), keeping: Self.selection)
+        #expect(kept == .object([
+            "id": .string("evt_1"), "type": .string("payment_intent.succeeded"),
+            "data": .object(["object": .object([
+                "id": .string("pi_1"), "amount": .number("2000"), "metadata": .object(["payment_id": .string("pay_1")]),
+            ])]),
+        ]))
+    }
+
+    @Test(arguments: [
+        #"{"id":"a","request":{"x":1,"x":2}}"#,        // a repeated key in a part that is not kept
+        #"{"id":"a","skipped":["\ud800"]}"#,            // a lone surrogate in a skipped string
+        #"{"id":"a","skipped":"\u00e9","\u0069\u0064":1}"#,  // a repeated key written with escapes
+        "{\"id\":\"a\",\"e\u{301}\":1,\"\u{e9}\":2}",   // keys equal as Strings (canonically equivalent)
+        #"{"skipped":01}"#, #"{"skipped":[1,]}"#, #"{"skipped":tru}"#, #"{"data":{"object":[]}}"#, #"{"data":7}"#,
+    ])
+    func refusesOrAcceptsWhatTheFullReaderDoes(text: String) {
+        Self.expectSameVerdict(Array(text.utf8), Self.selection)
+    }
+
+    @Test func aSkippedStringWithInvalidUTF8IsRefusedAtTheSameOffset() {
+        Self.expectSameVerdict(Array(#"{"skipped":""#.utf8) + [0xED, 0xA0, 0x80] + Array(#""}"#.utf8), Self.selection)
+        #expect(throws: JSONSyntaxError.self) { try JSONValue(parsing: Array(#"{"x":""#.utf8) + [0xC0, 0x80] + Array(#""}"#.utf8), keeping: Self.selection) }
+    }
+
+    @Test func deepNestingIsRefusedInSkippedParts() {
+        let deep = #"{"skipped":"# + String(repeating: "[", count: 64) + String(repeating: "]", count: 64) + "}"
+        Self.expectSameVerdict(Array(deep.utf8), Self.selection)
+        let fine = #"{"skipped":"# + String(repeating: "[", count: 63) + String(repeating: "]", count: 63) + "}"
+        #expect(throws: Never.self) { try JSONValue(parsing: Array(fine.utf8), keeping: Self.selection) }
+    }
+
+    @Test func manyKeysInOneObjectStillFindARepeat() {
+        let keys = (0..<200).map { #""k\#($0)":\#($0)"# }
+        Self.expectSameVerdict(Array(("{" + keys.joined(separator: ",") + "}").utf8), Self.selection)
+        Self.expectSameVerdict(Array(("{" + (keys + [#""k117":0"#]).joined(separator: ",") + "}").utf8), Self.selection)
+    }
+
+    /// Generated documents, then each damaged at a random place (a byte replaced, dropped or added).
+    @Test func generatedAndDamagedTextsGetTheSameVerdict() async {
+        await propertyCheck(count: 1_500, input: Gen.int(in: 0...Int.max)) { seed in
+            var random = SeededGenerator(seed: UInt64(seed))
+            let text = Array(RandomJSON.document(&random).utf8)
+            Self.expectSameVerdict(text, Self.selection)
+            var damaged = text
+            let position = Int.random(in: 0..<damaged.count, using: &random)
+            let replacement = RandomJSON.damage.randomElement(using: &random)!
+            switch Int.random(in: 0..<3, using: &random) {
+            case 0: damaged[position] = replacement
+            case 1: damaged.remove(at: position)
+            default: damaged.insert(replacement, at: position)
+            }
+            Self.expectSameVerdict(damaged, Self.selection)
+            Self.expectSameVerdict(damaged, .members(["id": .members(["x": .all])]))
+        }
+    }
+
+    /// The UTF-8 check used for strings gives `String(validating:)`'s verdict on every short sequence
+    /// around the boundaries of Table 3-7.
+    @Test func theUTF8CheckAgreesWithTheStandardLibrary() async {
+        let interesting: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF,
+                                    0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF]
+        await propertyCheck(count: 3_000, input: Gen.int(in: 0..<interesting.count).array(of: 0...6)) { picks in
+            let bytes = picks.map { interesting[$0] }
+            let text = [UInt8(ascii: "\"")] + bytes + [UInt8(ascii: "\"")]
+            let viaLibrary = String(validating: bytes, as: UTF8.self) != nil
+            let full = Self.outcome { () throws(JSONSyntaxError) in try JSONValue(parsing: text) }
+            let controlCharacter = bytes.contains { $0 < 0x20 }
+            if !controlCharacter {
+                if case .success = full { #expect(viaLibrary, "\(bytes)") } else { #expect(!viaLibrary, "\(bytes)") }
+            }
+            Self.expectSameVerdict(Array(#"{"skipped":"#.utf8) + text + [UInt8(ascii: "}")], Self.selection)
+        }
+    }
+}
+
+/// Small random JSON documents whose keys often meet the selection's names.
+enum RandomJSON {
+    static let keys = ["id", "type", "data", "object", "amount", "metadata", "x", "\\u0069d", "e\u{301}", "\u{e9}", "k"]
+    static let strings = ["", "a", "pi_1", "\\n", "\\ud83d\\ude00", "é", "\\u00e9", "\\/"]
+    static let damage: [UInt8] = Array("{}[],:\"\\0-1e.tfn ".utf8) + [0x01, 0xC3, 0xE9, 0xFF]
+
+    static func document(_ random: inout SeededGenerator) -> String { value(&random, depth: 0, preferObject: true) }
+
+    static func value(_ random: inout SeededGenerator, depth: Int, preferObject: Bool = false) -> String {
+        let choice = preferObject ? 0 : Int.random(in: 0..<(depth > 4 ? 6 : 8), using: &random)
+        switch choice {
+        case 0, 6:
+            let count = Int.random(in: 0...5, using: &random)
+            let members = (0..<count).map { _ in "\"\(keys.randomElement(using: &random)!)\":\(value(&random, depth: depth + 1))" }
+            return "{" + members.joined(separator: ",") + "}"
+        case 1, 7:
+            let count = Int.random(in: 0...3, using: &random)
+            return "[" + (0..<count).map { _ in value(&random, depth: depth + 1) }.joined(separator: ", ") + "]"
+        case 2: return "\"\(strings.randomElement(using: &random)!)\""
+        case 3: return ["0", "-1", "2000", "1.5", "2e3", "-0.0E+1"].randomElement(using: &random)!
+        case 4: return ["true", "false"].randomElement(using: &random)!
+        default: return "null"
+        }
+    }
+}
