@@ -28,15 +28,20 @@ public enum Hex {
 
     /// Decodes hex text; nil for odd length or a non-hex digit.
     public static func decode(_ text: String) -> [UInt8]? {
-        let digits = Array(text.utf8)
+        decode(digits: text.utf8)
+    }
+
+    /// Decodes hex digits given as UTF-8 bytes (a slice of a header, say) without copying them first.
+    public static func decode<Digits: Collection>(digits: Digits) -> [UInt8]? where Digits.Element == UInt8 {
         guard digits.count % 2 == 0 else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(digits.count / 2)
-        var index = 0
-        while index < digits.count {
-            guard let high = value(digits[index]), let low = value(digits[index + 1]) else { return nil }
+        var index = digits.startIndex
+        while index != digits.endIndex {
+            let next = digits.index(after: index)
+            guard let high = value(digits[index]), let low = value(digits[next]) else { return nil }
             out.append(high << 4 | low)
-            index += 2
+            index = digits.index(after: next)
         }
         return out
     }

@@ -14,7 +14,7 @@ public enum StripeFunctions {
 
     public static let webhook = FunctionDefinition(name: "stripe-webhook", routes: ["POST /webhooks/stripe"]) { dependencies in
         let secrets = try dependencies.setting("STRIPE_WEBHOOK_SECRET")
-            .split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+            .split(separator: ",").map { String(Substring($0.utf8.trimmingSpaces)) }.filter { !$0.isEmpty }
         guard !secrets.isEmpty else { throw ConfigurationError("STRIPE_WEBHOOK_SECRET holds no secret") }
         let authenticator = StripeWebhookAuthenticator(signature: StripeSignature(secrets: secrets))
         return WebhookFunction(authenticator: authenticator, store: try dependencies.store, clock: dependencies.clock)
