@@ -22,6 +22,17 @@ enum PaymentRow {
     static let updatedPlaceholders = Array(repeating: "?", count: names.count - 2).joined(separator: ", ")
     static func updatedValues(of payment: Payment) -> [SQLiteValue] { Array(values(of: payment).dropFirst(2)) }
 
+    /// The statements on the table, written once: a statement's text is its key in the connection's
+    /// cache of prepared statements, so building it per call would cost a string and its hash each time.
+    enum SQL {
+        static let byID = "SELECT \(columns) FROM payments WHERE id = ?"
+        static let byReference = "SELECT \(columns) FROM payments WHERE provider = ? AND provider_reference = ?"
+        static let byOrder = "SELECT \(columns) FROM payments WHERE order_id = ? ORDER BY created_at_ms, id"
+        static let byIdempotencyKey = "SELECT \(columns), request_fingerprint FROM payments WHERE provider = ? AND idempotency_key = ?"
+        static let insert = "INSERT INTO payments (\(columns), idempotency_key, request_fingerprint) VALUES (\(placeholders), ?, ?)"
+        static let update = "UPDATE payments SET (\(updatedColumns)) = (\(updatedPlaceholders)) WHERE id = ? AND version = ?"
+    }
+
     static func values(of payment: Payment) -> [SQLiteValue] {
         [
             .text(payment.id), .text(payment.provider), SQLiteValue(payment.providerReference), SQLiteValue(payment.version),

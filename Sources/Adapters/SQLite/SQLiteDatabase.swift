@@ -39,10 +39,10 @@ public final class SQLiteDatabase: Sendable {
     /// queue on the busy timeout instead of failing halfway. Any error rolls everything back.
     public func transaction<T>(_ body: (Connection) throws -> T) throws -> T {
         try withConnection { connection in
-            try connection.execute("BEGIN IMMEDIATE")
+            try connection.run("BEGIN IMMEDIATE")
             do {
                 let result = try body(connection)
-                try connection.execute("COMMIT")
+                try connection.run("COMMIT")
                 return result
             } catch {
                 try? connection.execute("ROLLBACK")
@@ -98,6 +98,14 @@ public final class Connection: @unchecked Sendable {
     public func execute(_ sql: String) throws(SQLiteError) {
         let code = sqlite3_exec(handle, sql, nil, nil, nil)
         guard code == SQLITE_OK else { throw error(code, sql) }
+    }
+
+    /// Runs one statement without parameters or rows, prepared once (BEGIN and COMMIT, twice a write).
+    public func run(_ sql: String) throws(SQLiteError) {
+        let statement = try prepared(sql)
+        let code = sqlite3_step(statement)
+        sqlite3_reset(statement)
+        guard code == SQLITE_DONE else { throw error(code, sql) }
     }
 
     /// Runs a statement and returns its rows as text columns (NULL as nil).

@@ -21,13 +21,13 @@ public struct SQLitePaymentStore: PaymentStore, OutboxStore {
     public func create(_ payment: Payment, idempotencyKey: String, requestFingerprint: String) throws -> CreateResult {
         try database.transaction { connection in
             let existing = try connection.rows(
-                "SELECT \(PaymentRow.columns), request_fingerprint FROM payments WHERE provider = ? AND idempotency_key = ?",
+                PaymentRow.SQL.byIdempotencyKey,
                 [.text(payment.provider), .text(idempotencyKey)])
             if let row = existing.first {
                 return .existing(try PaymentRow.payment(from: Array(row.dropLast())), requestFingerprint: row.last?.text ?? "")
             }
             try connection.rows(
-                "INSERT INTO payments (\(PaymentRow.columns), idempotency_key, request_fingerprint) VALUES (\(PaymentRow.placeholders), ?, ?)",
+                PaymentRow.SQL.insert,
                 PaymentRow.values(of: payment) + [.text(idempotencyKey), .text(requestFingerprint)])
             return .created(payment)
         }
@@ -35,13 +35,13 @@ public struct SQLitePaymentStore: PaymentStore, OutboxStore {
 
     public func payment(id: String) throws -> Payment? {
         try database.withConnection { connection in
-            try connection.rows("SELECT \(PaymentRow.columns) FROM payments WHERE id = ?", [.text(id)]).first.map(PaymentRow.payment(from:))
+            try connection.rows(PaymentRow.SQL.byID, [.text(id)]).first.map(PaymentRow.payment(from:))
         }
     }
 
     public func payment(provider: String, reference: String) throws -> Payment? {
         try database.withConnection { connection in
-            try connection.rows("SELECT \(PaymentRow.columns) FROM payments WHERE provider = ? AND provider_reference = ?",
+            try connection.rows(PaymentRow.SQL.byReference,
                                 [.text(provider), .text(reference)]).first.map(PaymentRow.payment(from:))
         }
     }
@@ -49,7 +49,7 @@ public struct SQLitePaymentStore: PaymentStore, OutboxStore {
     /// An order's payments, oldest first (tooling: `payments show-order`; no function reads by order).
     public func payments(orderID: String) throws -> [Payment] {
         try database.withConnection { connection in
-            try connection.rows("SELECT \(PaymentRow.columns) FROM payments WHERE order_id = ? ORDER BY created_at_ms, id",
+            try connection.rows(PaymentRow.SQL.byOrder,
                                 [.text(orderID)]).map(PaymentRow.payment(from:))
         }
     }
@@ -58,7 +58,7 @@ public struct SQLitePaymentStore: PaymentStore, OutboxStore {
         let encodedEvents = try events.map { ($0.id, String(decoding: try $0.json(), as: UTF8.self)) }
         return try database.transaction { connection in
             try connection.rows(
-                "UPDATE payments SET (\(PaymentRow.updatedColumns)) = (\(PaymentRow.updatedPlaceholders)) WHERE id = ? AND version = ?",
+                PaymentRow.SQL.update,
                 PaymentRow.updatedValues(of: payment) + [.text(payment.id), SQLiteValue(expectedVersion)])
             guard connection.changes == 1 else { return false }
             for (eventID, event) in encodedEvents {
