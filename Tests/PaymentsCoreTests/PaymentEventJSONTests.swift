@@ -33,6 +33,20 @@ import TestSupport
         #expect(Timestamp.date(text) == date)
     }
 
+    /// Foundation writes the calendar part (from whole seconds, which a Date holds exactly); the
+    /// milliseconds are ours to write, rounded to nearest so that the text reads back as the same Date.
+    @Test func anyMillisecondFrom1900ToYear9999IsWrittenInFoundationsCalendarAndReadBack() async {
+        await propertyCheck(count: 2_000, input: Gen.int(in: -2_208_988_800_000...253_402_300_799_999)) { milliseconds in
+            let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+            let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+            let fraction = String(milliseconds - seconds * 1000)
+            let calendar = Date(timeIntervalSince1970: Double(seconds)).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+            let expected = String(calendar.dropLast(4)) + String(repeating: "0", count: 3 - fraction.count) + fraction + "Z"
+            #expect(Timestamp.string(date) == expected, "\(milliseconds)")
+            #expect(Timestamp.date(Timestamp.string(date)) == date, "\(milliseconds)")
+        }
+    }
+
     @Test func outboxesWrittenWithEpochMillisecondsAreStillRead() throws {
         let legacy = #"{"source":"shop.payments","detail-type":"PaymentPending","time":1764000000123,"detail":{"eventId":"pay_1-v1","paymentId":"pay_1","orderId":"ord_1","provider":"test","amount":2000,"currency":"EUR","status":"pending","refundedAmount":0,"version":1,"time":1764000000123}}"#
         let event = try PaymentEvent(json: Array(legacy.utf8))

@@ -30,12 +30,12 @@ public struct WebhookFunction: RequestHandler {
         guard request.method == "POST" else {
             return Problem(status: 405, slug: "method-not-allowed", title: "Method not allowed", detail: "Use POST /webhooks/\(provider).").response
         }
-        let tooLarge = Problem.bodyTooLarge(limit: maximumBodyBytes, what: "Webhook bodies")
-        guard !request.bodyExceeds(maximumBodyBytes) else { return tooLarge.response }
+        let tooLarge = { Problem.bodyTooLarge(limit: maximumBodyBytes, what: "Webhook bodies") }
+        guard !request.bodyExceeds(maximumBodyBytes) else { return tooLarge().response }
         guard let body = request.rawBody() else {
             return Problem.badRequest("invalid-base64", "The body is marked base64 but is not valid base64.").response
         }
-        guard body.count <= maximumBodyBytes else { return tooLarge.response }
+        guard body.count <= maximumBodyBytes else { return tooLarge().response }
         let now = clock.now()
         let notifications: [ProviderNotification]
         do {

@@ -15,6 +15,32 @@ public enum Timestamp {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = civil(fromDays: days)
+        guard (0...9999).contains(year) else { return wideYear(year, month, day, secondOfDay, fraction) }
+        // Every event carries two of these: written into the string's own storage, digit by digit.
+        return String(unsafeUninitializedCapacity: 24) { text in
+            func put(_ number: Int, width: Int, at offset: Int) {
+                var rest = number
+                for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                    text[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+            }
+            put(year, width: 4, at: 0)
+            put(month, width: 2, at: 5)
+            put(day, width: 2, at: 8)
+            put(secondOfDay / 3600, width: 2, at: 11)
+            put(secondOfDay / 60 % 60, width: 2, at: 14)
+            put(secondOfDay % 60, width: 2, at: 17)
+            put(fraction, width: 3, at: 20)
+            for (offset, separator) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "."), (23, "Z")] as [(Int, Unicode.Scalar)] {
+                text[offset] = UInt8(ascii: separator)
+            }
+            return 24
+        }
+    }
+
+    /// Years before 0 or after 9999, which no payment has, written as ISO 8601's expanded form would pad them.
+    private static func wideYear(_ year: Int, _ month: Int, _ day: Int, _ secondOfDay: Int, _ fraction: Int) -> String {
         func padded(_ number: Int, _ width: Int) -> String {
             let digits = String(number)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
