@@ -45,6 +45,7 @@ import TestSupport
         #"{"id":"a","skipped":["\ud800"]}"#,            // a lone surrogate in a skipped string
         #"{"id":"a","skipped":"\u00e9","\u0069\u0064":1}"#,  // a repeated key written with escapes
         "{\"id\":\"a\",\"e\u{301}\":1,\"\u{e9}\":2}",   // keys equal as Strings (canonically equivalent)
+        "{\"K\":1,\"\u{212A}\":2}", "{\"data\":{\"\u{212A}\":1,\"K\":2}}",   // KELVIN SIGN is "K" to a String
         #"{"skipped":01}"#, #"{"skipped":[1,]}"#, #"{"skipped":tru}"#, #"{"data":{"object":[]}}"#, #"{"data":7}"#,
     ])
     func refusesOrAcceptsWhatTheFullReaderDoes(text: String) {
@@ -85,6 +86,7 @@ import TestSupport
             }
             Self.expectSameVerdict(damaged, Self.selection)
             Self.expectSameVerdict(damaged, .members(["id": .members(["x": .all])]))
+            Self.expectSameVerdict(text, .members(["\u{e9}": .all, "x": .members(["id": .all])]))
         }
     }
 

@@ -1,14 +1,38 @@
 /// Which parts of a JSON text to build values for. The rest is still read and checked, by the same
 /// rules (a repeated key, invalid UTF-8 or a bad escape anywhere is refused), but never turned into
 /// strings and dictionaries: a webhook reads a handful of fields from a kilobyte of event.
-public indirect enum JSONSelection: Sendable, Equatable {
-    /// The whole value.
-    case all
-    /// Of an object, only these members (each with its own selection); any other value is kept whole.
-    case members([String: JSONSelection])
+public struct JSONSelection: Sendable, Equatable {
+    /// The members kept, or nil for the whole value.
+    let members: [Member]?
+    /// Whether a member's name is not ASCII (then an ASCII key may still equal it as a String).
+    let hasNonASCIIName: Bool
 
-    public static func members(_ pairs: KeyValuePairs<String, JSONSelection>) -> JSONSelection {
-        .members(Dictionary(uniqueKeysWithValues: pairs.map { ($0.key, $0.value) }))
+    struct Member: Sendable, Equatable {
+        var name: String
+        /// The name's bytes, compared with a key's without building a String when both are ASCII.
+        var utf8: [UInt8]
+        var selection: JSONSelection
+    }
+
+    /// The whole value.
+    public static let all = JSONSelection(members: nil, hasNonASCIIName: false)
+
+    /// Of an object, only these members (each with its own selection); any other value is kept whole.
+    public static func members(_ wanted: [String: JSONSelection]) -> JSONSelection {
+        let members = wanted.map { Member(name: $0.key, utf8: Array($0.key.utf8), selection: $0.value) }
+        return JSONSelection(members: members, hasNonASCIIName: members.contains { !$0.utf8.allSatisfy { $0 < 0x80 } })
+    }
+
+    /// The member named by `key` (its content bytes, escapes resolved), compared as Strings compare.
+    func member(_ key: ArraySlice<UInt8>, isASCII: Bool) -> Member? {
+        guard let members else { return nil }
+        if isASCII {
+            for member in members where member.utf8.count == key.count && member.utf8.elementsEqual(key) { return member }
+            // An ASCII key can still equal a non-ASCII name (U+212A KELVIN SIGN is "K" to a String).
+            guard hasNonASCIIName else { return nil }
+        }
+        let text = String(decoding: key, as: UTF8.self)
+        return members.first { $0.name == text }
     }
 }
 
@@ -23,10 +47,10 @@ extension JSONValue {
 
     /// This value with only what `selection` keeps: what `init(parsing:keeping:)` returns for its text.
     public func selecting(_ selection: JSONSelection) -> JSONValue {
-        guard case .members(let wanted) = selection, case .object(let members) = self else { return self }
+        guard let wanted = selection.members, case .object(let members) = self else { return self }
         var kept: [String: JSONValue] = [:]
-        for (key, inner) in wanted {
-            if let value = members[key] { kept[key] = value.selecting(inner) }
+        for (key, value) in members {
+            if let member = wanted.first(where: { $0.name == key }) { kept[key] = value.selecting(member.selection) }
         }
         return .object(kept)
     }

@@ -11,10 +11,10 @@ extension StrictJSONParser {
     }
 
     mutating func value(keeping selection: JSONSelection) throws(JSONSyntaxError) -> JSONValue {
-        guard case .members(let wanted) = selection, index < bytes.count, bytes[index] == UInt8(ascii: "{") else {
+        guard selection.members != nil, index < bytes.count, bytes[index] == UInt8(ascii: "{") else {
             return try value()
         }
-        return .object(try members(keeping: wanted))
+        return .object(try members(keeping: selection))
     }
 
     /// Checks one value without building it.
@@ -32,8 +32,8 @@ extension StrictJSONParser {
         }
     }
 
-    /// An object's members named in `wanted` (none when `wanted` is nil), every member checked.
-    mutating func members(keeping wanted: [String: JSONSelection]?) throws(JSONSyntaxError) -> [String: JSONValue] {
+    /// An object's members that `wanted` names (none when `wanted` is nil), every member checked.
+    mutating func members(keeping wanted: JSONSelection?) throws(JSONSyntaxError) -> [String: JSONValue] {
         try enter()
         index += 1
         var kept: [String: JSONValue] = [:]
@@ -48,17 +48,18 @@ extension StrictJSONParser {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
             let keyOffset = index
-            let key = String(decoding: try stringContent(), as: UTF8.self)
+            let key = try stringContent()
+            let isASCII = key.allSatisfy { $0 < 0x80 }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
             index += 1
             skipWhitespace()
-            if let selection = wanted?[key] {
-                kept[key] = try value(keeping: selection)
+            if let member = wanted?.member(key, isASCII: isASCII) {
+                kept[String(decoding: key, as: UTF8.self)] = try value(keeping: member.selection)
             } else {
                 try skipValue()
             }
-            guard keys.insert(key) else { throw JSONSyntaxError(reason: "repeated key in an object", offset: keyOffset) }
+            guard keys.insert(key, isASCII: isASCII) else { throw JSONSyntaxError(reason: "repeated key in an object", offset: keyOffset) }
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of JSON text in an object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -93,20 +94,29 @@ extension StrictJSONParser {
 }
 
 /// The keys of one object so far, compared as the full reader's dictionary compares them (String
-/// equality). A short list is searched; a long one becomes a set, so a body of many keys stays linear.
+/// equality). ASCII keys, nearly all of them, are compared as bytes, which for ASCII is the same; a
+/// long list becomes a set, so a body of many keys stays linear. Once a key is not ASCII, every key is
+/// compared as a String (canonical equivalence: "e\u{301}" is "\u{e9}", U+212A is "K").
 struct ObjectKeys {
-    private var few: [String] = []
-    private var many: Set<String>?
+    private var few: [ArraySlice<UInt8>] = []
+    private var many: Set<ArraySlice<UInt8>>?
+    private var strings: Set<String>?
 
-    /// False when `key` was already there.
-    mutating func insert(_ key: String) -> Bool {
-        if many != nil { return many!.insert(key).inserted }
-        if few.contains(key) { return false }
-        few.append(key)
-        if few.count > 16 {
-            many = Set(few)
-            few = []
+    /// False when `key` (its content bytes, escapes resolved) was already there.
+    mutating func insert(_ key: ArraySlice<UInt8>, isASCII: Bool) -> Bool {
+        if strings == nil, isASCII {
+            if many != nil { return many!.insert(key).inserted }
+            if few.contains(key) { return false }
+            few.append(key)
+            if few.count > 32 {
+                many = Set(few)
+                few = []
+            }
+            return true
         }
-        return true
+        if strings == nil {
+            strings = Set((many.map(Array.init) ?? few).map { String(decoding: $0, as: UTF8.self) })
+        }
+        return strings!.insert(String(decoding: key, as: UTF8.self)).inserted
     }
 }
