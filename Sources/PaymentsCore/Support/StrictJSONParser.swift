@@ -181,18 +181,28 @@ struct StrictJSONParser {
     mutating func stringContent() throws(JSONSyntaxError) -> ArraySlice<UInt8> {
         index += 1
         let start = index
-        // Fast path: no escapes, the bytes are the string.
-        while index < bytes.count {
+        // Fast path: up to the first quote, backslash or control character, through the buffer itself,
+        // noting whether any byte is not ASCII (only then is the UTF-8 checked).
+        var notASCII: UInt8 = 0
+        index = bytes.withUnsafeBufferPointer { buffer in
+            var position = start
+            while position < buffer.count {
+                let byte = buffer[position]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                notASCII |= byte
+                position += 1
+            }
+            return position
+        }
+        if index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let content = bytes[start..<index]
-                try validateUTF8(content, at: start)
+                if notASCII >= 0x80 { try validateUTF8(content, at: start) }
                 index += 1
                 return content
             }
-            if byte == UInt8(ascii: "\\") { break }
-            guard byte >= 0x20 else { throw fail("control character in a string") }
-            index += 1
+            if byte < 0x20 { throw fail("control character in a string") }
         }
         var decoded = Array(bytes[start..<index])
         while index < bytes.count {
