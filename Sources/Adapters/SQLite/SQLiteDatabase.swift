@@ -81,7 +81,7 @@ public enum SQLiteValue: Sendable, Equatable {
 /// The raw connection. Not thread-safe on its own: `SQLiteDatabase` guards it.
 public final class Connection: @unchecked Sendable {
     let handle: OpaquePointer
-    private var statements: [String: OpaquePointer] = [:]
+    private var statements: [StatementKey: OpaquePointer] = [:]
 
     init(handle: OpaquePointer) { self.handle = handle }
 
@@ -163,11 +163,30 @@ public final class Connection: @unchecked Sendable {
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
     private func prepared(_ sql: String) throws(SQLiteError) -> OpaquePointer {
-        if let statement = statements[sql] { return statement }
+        if let statement = statements[StatementKey(sql)] { return statement }
         var statement: OpaquePointer?
         let code = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard code == SQLITE_OK, let statement else { throw error(code, "prepare \(sql)") }
-        statements[sql] = statement
+        statements[StatementKey(sql)] = statement
         return statement
+    }
+}
+
+/// A statement's text as the key of the prepared-statement cache. Hashing all of a 600-byte UPDATE
+/// on every call cost more than binding its values; its length and ends tell the statements apart,
+/// and equality still compares the whole text (at once when both are the same stored constant).
+struct StatementKey: Hashable {
+    let sql: String
+
+    init(_ sql: String) { self.sql = sql }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(sql.utf8.count)
+        // A native string's bytes are contiguous: the ends are hashed in one call, not byte by byte.
+        let hashed = sql.utf8.withContiguousStorageIfAvailable { bytes in
+            hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes.prefix(16))))
+            hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes.suffix(32))))
+        }
+        if hashed == nil { hasher.combine(sql) }
     }
 }
