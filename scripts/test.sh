@@ -14,6 +14,8 @@
 #      parsed and checked by checkov, serverless/ and terraform/ consistent with the function registry.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Nothing here reads standard input; from /dev/null, no step can wait on a terminal or an open pipe.
+exec </dev/null
 
 bash scripts/setup.sh
 # The test peers and the AWS emulator live in the virtualenv setup.sh made.
