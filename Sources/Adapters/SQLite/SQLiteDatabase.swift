@@ -126,15 +126,18 @@ public final class Connection: @unchecked Sendable {
     @discardableResult
     public func rows(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) -> [[SQLiteValue]] {
         let statement = try prepared(sql)
+        // Every call binds every parameter it has; only a shorter list could leave an old value behind.
+        let leftovers = values.count < Int(sqlite3_bind_parameter_count(statement))
         defer {
             sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
+            if leftovers { sqlite3_clear_bindings(statement) }
         }
+        if leftovers { sqlite3_clear_bindings(statement) }
         for (index, value) in values.enumerated() {
             let position = Int32(index + 1)
             let code: Int32
             switch value {
-            case .text(let text): code = sqlite3_bind_text(statement, position, text, -1, csqlite_transient())
+            case .text(let text): code = Self.bind(text, to: statement, at: position)
             case .integer(let number): code = sqlite3_bind_int64(statement, position, number)
             case .null: code = sqlite3_bind_null(statement, position)
             }
@@ -156,6 +159,20 @@ public final class Connection: @unchecked Sendable {
                 }
             }
             rows.append(row)
+        }
+    }
+
+    /// Binds the string's own UTF-8 bytes with their length (SQLite copies them): passing a String as a
+    /// C string made a NUL-terminated copy first, one allocation per value.
+    private static func bind(_ text: String, to statement: OpaquePointer, at position: Int32) -> Int32 {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                return sqlite3_bind_text(statement, position, "", 0, csqlite_transient())  // "", not NULL
+            }
+            return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                sqlite3_bind_text(statement, position, $0, Int32(bytes.count), csqlite_transient())
+            }
         }
     }
 
