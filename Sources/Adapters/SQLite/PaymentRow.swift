@@ -22,6 +22,12 @@ enum PaymentRow {
     static let updatedPlaceholders = Array(repeating: "?", count: names.count - 2).joined(separator: ", ")
     static func updatedValues(of payment: Payment) -> [SQLiteValue] { Array(values(of: payment).dropFirst(2)) }
 
+    /// The same without provider_reference, which is set once and indexed: leaving it out of the SET
+    /// list spares the index page that SQLite rewrites for every indexed column named there.
+    static let stateColumns = names.dropFirst(3).joined(separator: ", ")
+    static let statePlaceholders = Array(repeating: "?", count: names.count - 3).joined(separator: ", ")
+    static func stateValues(of payment: Payment) -> [SQLiteValue] { Array(values(of: payment).dropFirst(3)) }
+
     /// The statements on the table, written once: a statement's text is its key in the connection's
     /// cache of prepared statements, so building it per call would cost a string and its hash each time.
     enum SQL {
@@ -31,6 +37,9 @@ enum PaymentRow {
         static let byIdempotencyKey = "SELECT \(columns), request_fingerprint FROM payments WHERE provider = ? AND idempotency_key = ?"
         static let insert = "INSERT INTO payments (\(columns), idempotency_key, request_fingerprint) VALUES (\(placeholders), ?, ?)"
         static let update = "UPDATE payments SET (\(updatedColumns)) = (\(updatedPlaceholders)) WHERE id = ? AND version = ?"
+        /// The common update: the reference is already the stored one (`IS`, so NULL matches NULL).
+        static let updateKeepingReference =
+            "UPDATE payments SET (\(stateColumns)) = (\(statePlaceholders)) WHERE id = ? AND version = ? AND provider_reference IS ?"
     }
 
     static func values(of payment: Payment) -> [SQLiteValue] {

@@ -58,8 +58,14 @@ public struct SQLitePaymentStore: PaymentStore, OutboxStore {
         let encodedEvents = try events.map { ($0.id, String(decoding: try $0.json(), as: UTF8.self)) }
         return try database.transaction { connection in
             try connection.rows(
-                PaymentRow.SQL.update,
-                PaymentRow.updatedValues(of: payment) + [.text(payment.id), SQLiteValue(expectedVersion)])
+                PaymentRow.SQL.updateKeepingReference,
+                PaymentRow.stateValues(of: payment) + [.text(payment.id), SQLiteValue(expectedVersion), SQLiteValue(payment.providerReference)])
+            if connection.changes == 0 {
+                // The reference is new (or the version moved on, and this writes nothing either).
+                try connection.rows(
+                    PaymentRow.SQL.update,
+                    PaymentRow.updatedValues(of: payment) + [.text(payment.id), SQLiteValue(expectedVersion)])
+            }
             guard connection.changes == 1 else { return false }
             for (eventID, event) in encodedEvents {
                 try connection.query("INSERT INTO outbox (event_id, payment_id, event) VALUES (?, ?, ?)",
