@@ -41,8 +41,17 @@ enum Benchmarks {
         }
     }
 
+    /// A fresh store's path in this run's own folder, which `removeTemporaryStores` deletes at the end
+    /// (a full run makes dozens of stores with their WAL files; left behind, they pile up in /tmp).
     static func temporaryStorePath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("payments-bench-\(UUID().uuidString).sqlite").path
+        try? FileManager.default.createDirectory(at: storeFolder, withIntermediateDirectories: true)
+        return storeFolder.appendingPathComponent("\(UUID().uuidString).sqlite").path
+    }
+
+    static let storeFolder = FileManager.default.temporaryDirectory.appendingPathComponent("payments-bench-\(getpid())")
+
+    static func removeTemporaryStores() {
+        try? FileManager.default.removeItem(at: storeFolder)
     }
 
     /// Webhook events per second, in-process: verify + decode + transition + SQLite write with its outbox row.

@@ -79,9 +79,11 @@ do {
         }
     }
 } catch {
+    Benchmarks.removeTemporaryStores()
     FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
     exit(1)
 }
+Benchmarks.removeTemporaryStores()
 
 let baseline: [String: Double] = option("--baseline").flatMap { path in
     (try? Data(contentsOf: URL(fileURLWithPath: path))).flatMap { try? JSONDecoder().decode([String: Double].self, from: $0) }
