@@ -31,7 +31,7 @@ public enum Hex {
         decode(digits: text.utf8)
     }
 
-    /// Decodes hex digits given as UTF-8 bytes (a slice of a header, say) without copying them first.
+    /// Decodes hex digits given as UTF-8 bytes (a slice of a header, say).
     public static func decode<Digits: Collection>(digits: Digits) -> [UInt8]? where Digits.Element == UInt8 {
         let digits = Array(digits)  // a String view's indices are slow to step: copy once
         guard digits.count % 2 == 0 else { return nil }
