@@ -13,7 +13,8 @@ import PaymentsCore
 
     @Test(arguments: [
         ("", "empty JSON text"), ("{", "expected a string key"), (#"{"a":1,"a":2}"#, "repeated key"),
-        (#"{"a":{"b":1,"b":1}}"#, "repeated key"), (#"{"a":1,"\u0061":2}"#, "repeated key"), ("01", "leading zeros"),
+        (#"{"a":{"b":1,"b":1}}"#, "repeated key"), (#"{"a":1,"\u0061":2}"#, "repeated key"), ("{\"e\u{301}\":1,\"\u{e9}\":2}", "repeated key"),
+        ("{\"K\":1,\"\u{212A}\":2}", "repeated key"), ("01", "leading zeros"),
         ("+1", "unexpected character"), ("1.", "fraction needs digits"), ("1e", "exponent needs digits"), ("NaN", "unexpected character"),
         (#"{"a":1,}"#, "expected a string key"), ("[1,]", "unexpected character"), (#"{"a":1} {}"#, "after the JSON value"),
         (#""\ud800""#, "lone surrogate"), (#""\udc00""#, "lone surrogate"), (#""\x""#, "invalid escape"), ("\"a\u{1}\"", "control character"),

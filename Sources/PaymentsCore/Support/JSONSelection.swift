@@ -23,16 +23,17 @@ public struct JSONSelection: Sendable, Equatable {
         return JSONSelection(members: members, hasNonASCIIName: members.contains { !$0.utf8.allSatisfy { $0 < 0x80 } })
     }
 
-    /// The member named by `key` (its content bytes, escapes resolved), compared as Strings compare.
-    func member(_ key: ArraySlice<UInt8>, isASCII: Bool) -> Member? {
-        guard let members else { return nil }
+    /// What to keep of the member named `key` (its content bytes, escapes resolved; names compare
+    /// as Strings compare), or nil to only check it. Under `.all`, everything is kept.
+    func selection(for key: ArraySlice<UInt8>, isASCII: Bool) -> JSONSelection? {
+        guard let members else { return .all }
         if isASCII {
-            for member in members where member.utf8.count == key.count && member.utf8.elementsEqual(key) { return member }
+            for member in members where member.utf8.count == key.count && member.utf8.elementsEqual(key) { return member.selection }
             // An ASCII key can still equal a non-ASCII name (U+212A KELVIN SIGN is "K" to a String).
             guard hasNonASCIIName else { return nil }
         }
         let text = String(decoding: key, as: UTF8.self)
-        return members.first { $0.name == text }
+        return members.first { $0.name == text }?.selection
     }
 }
 

@@ -13,7 +13,7 @@ extension JSONValue {
     /// surrogates, and nesting deeper than `maximumDepth` (which would otherwise exhaust the stack).
     public init(parsing bytes: [UInt8], maximumDepth: Int = 64) throws(JSONSyntaxError) {
         var parser = StrictJSONParser(bytes: bytes, maximumDepth: maximumDepth)
-        self = try parser.document()
+        self = try parser.document(keeping: .all)
     }
 
     public init(parsing text: String, maximumDepth: Int = 64) throws(JSONSyntaxError) {
@@ -32,10 +32,11 @@ struct StrictJSONParser {
         self.maximumDepth = maximumDepth
     }
 
-    mutating func document() throws(JSONSyntaxError) -> JSONValue {
+    /// The one JSON text, built as `selection` says (`.all`: everything).
+    mutating func document(keeping selection: JSONSelection) throws(JSONSyntaxError) -> JSONValue {
         skipWhitespace()
         guard index < bytes.count else { throw fail("empty JSON text") }
-        let value = try self.value()
+        let value = try self.value(keeping: selection) ?? .null  // never nil: a selection was given
         skipWhitespace()
         guard index == bytes.count else { throw fail("unexpected characters after the JSON value") }
         return value
@@ -52,17 +53,37 @@ struct StrictJSONParser {
         }
     }
 
-    mutating func value() throws(JSONSyntaxError) -> JSONValue {
+    /// One value, built as `selection` says. Without a selection the value is read and checked by
+    /// exactly the same rules, in the same order, but nothing is built (and nil is returned): what
+    /// the reader is not asked for costs no strings or dictionaries, and is refused alike.
+    mutating func value(keeping selection: JSONSelection?) throws(JSONSyntaxError) -> JSONValue? {
         guard index < bytes.count else { throw fail("unexpected end of JSON text") }
+        let build = selection != nil
         switch bytes[index] {
-        case UInt8(ascii: "{"): return try object()
-        case UInt8(ascii: "["): return try array()
-        case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
-        default: throw fail("unexpected character")
+        case UInt8(ascii: "{"):
+            let members = try object(keeping: selection)
+            return build ? .object(members) : nil
+        case UInt8(ascii: "["):
+            let elements = try array(building: build)
+            return build ? .array(elements) : nil
+        case UInt8(ascii: "\""):
+            let content = try stringContent()
+            return build ? .string(String(decoding: content, as: UTF8.self)) : nil
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return build ? JSONValue.bool(true) : nil
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return build ? JSONValue.bool(false) : nil
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return build ? JSONValue.null : nil
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let start = index
+            try scanNumber()
+            return build ? .number(String(decoding: bytes[start..<index], as: UTF8.self)) : nil
+        default:
+            throw fail("unexpected character")
         }
     }
 
@@ -71,27 +92,33 @@ struct StrictJSONParser {
         guard depth <= maximumDepth else { throw fail("JSON nested deeper than \(maximumDepth) levels") }
     }
 
-    mutating func object() throws(JSONSyntaxError) -> JSONValue {
+    /// An object's members that `selection` keeps (none without a selection), every member checked.
+    mutating func object(keeping selection: JSONSelection?) throws(JSONSyntaxError) -> [String: JSONValue] {
         try enter()
         index += 1
         var members: [String: JSONValue] = [:]
+        if let count = selection?.members?.count { members.reserveCapacity(count) }
+        var keys = ObjectKeys()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(members)
+            return members
         }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
             let keyOffset = index
-            let key = try string()
+            let key = try stringContent()
+            let isASCII = key.allSatisfy { $0 < 0x80 }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
             index += 1
             skipWhitespace()
-            let member = try value()
-            guard members.updateValue(member, forKey: key) == nil else {
+            if let member = try value(keeping: selection?.selection(for: key, isASCII: isASCII)) {
+                members[String(decoding: key, as: UTF8.self)] = member
+            }
+            guard keys.insert(key, isASCII: isASCII) else {
                 throw JSONSyntaxError(reason: "repeated key in an object", offset: keyOffset)
             }
             skipWhitespace()
@@ -100,11 +127,12 @@ struct StrictJSONParser {
             guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}' in an object") }
             index += 1
             depth -= 1
-            return .object(members)
+            return members
         }
     }
 
-    mutating func array() throws(JSONSyntaxError) -> JSONValue {
+    /// An array's elements when `building`, every element checked either way.
+    mutating func array(building: Bool) throws(JSONSyntaxError) -> [JSONValue] {
         try enter()
         index += 1
         var elements: [JSONValue] = []
@@ -112,18 +140,18 @@ struct StrictJSONParser {
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
             depth -= 1
-            return .array(elements)
+            return elements
         }
         while true {
             skipWhitespace()
-            elements.append(try value())
+            if let element = try value(keeping: building ? .all : nil) { elements.append(element) }
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of JSON text in an array") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             guard bytes[index] == UInt8(ascii: "]") else { throw fail("expected ',' or ']' in an array") }
             index += 1
             depth -= 1
-            return .array(elements)
+            return elements
         }
     }
 
@@ -137,13 +165,7 @@ struct StrictJSONParser {
         index += count
     }
 
-    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, kept as written.
-    mutating func number() throws(JSONSyntaxError) -> String {
-        let start = index
-        try scanNumber()
-        return String(decoding: bytes[start..<index], as: UTF8.self)
-    }
-
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`: the number is kept as written.
     mutating func scanNumber() throws(JSONSyntaxError) {
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         guard index < bytes.count, isDigit(bytes[index]) else { throw fail("a number needs digits") }
@@ -170,10 +192,6 @@ struct StrictJSONParser {
 
     mutating func skipDigits() {
         while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-    }
-
-    mutating func string() throws(JSONSyntaxError) -> String {
-        String(decoding: try stringContent(), as: UTF8.self)
     }
 
     /// A string's content, escapes resolved and checked to be UTF-8: a slice of the text itself
