@@ -126,13 +126,9 @@ public final class Connection: @unchecked Sendable {
     @discardableResult
     public func rows(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) -> [[SQLiteValue]] {
         let statement = try prepared(sql)
+        defer { sqlite3_reset(statement) }
         // Every call binds every parameter it has; only a shorter list could leave an old value behind.
-        let leftovers = values.count < Int(sqlite3_bind_parameter_count(statement))
-        defer {
-            sqlite3_reset(statement)
-            if leftovers { sqlite3_clear_bindings(statement) }
-        }
-        if leftovers { sqlite3_clear_bindings(statement) }
+        if values.count < Int(sqlite3_bind_parameter_count(statement)) { sqlite3_clear_bindings(statement) }
         for (index, value) in values.enumerated() {
             let position = Int32(index + 1)
             let code: Int32

@@ -116,7 +116,8 @@ public enum CardData {
             guard start + 36 <= scalars.count, !isWordPart(start - 1), !isWordPart(start + 36) else { return false }
             for offset in 0..<36 {
                 let scalar = scalars[start + offset]
-                guard [8, 13, 18, 23].contains(offset) ? scalar == "-" : isHex(scalar) else { return false }
+                let isDash = offset == 8 || offset == 13 || offset == 18 || offset == 23
+                guard isDash ? scalar == "-" : isHex(scalar) else { return false }
             }
             return true
         }

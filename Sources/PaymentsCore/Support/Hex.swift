@@ -37,12 +37,11 @@ public enum Hex {
         guard digits.count % 2 == 0 else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(digits.count / 2)
-        var index = digits.startIndex
-        while index != digits.endIndex {
-            let next = digits.index(after: index)
-            guard let high = value(digits[index]), let low = value(digits[next]) else { return nil }
+        var index = 0
+        while index < digits.count {
+            guard let high = value(digits[index]), let low = value(digits[index + 1]) else { return nil }
             out.append(high << 4 | low)
-            index = digits.index(after: next)
+            index += 2
         }
         return out
     }

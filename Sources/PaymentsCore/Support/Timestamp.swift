@@ -32,9 +32,13 @@ public enum Timestamp {
             put(secondOfDay / 60 % 60, width: 2, at: 14)
             put(secondOfDay % 60, width: 2, at: 17)
             put(fraction, width: 3, at: 20)
-            for (offset, separator) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "."), (23, "Z")] as [(Int, Unicode.Scalar)] {
-                text[offset] = UInt8(ascii: separator)
-            }
+            text[4] = UInt8(ascii: "-")
+            text[7] = UInt8(ascii: "-")
+            text[10] = UInt8(ascii: "T")
+            text[13] = UInt8(ascii: ":")
+            text[16] = UInt8(ascii: ":")
+            text[19] = UInt8(ascii: ".")
+            text[23] = UInt8(ascii: "Z")
             return 24
         }
     }

@@ -23,7 +23,7 @@ enum UTF8Validation {
             guard end - index >= length else { return false }
             let second = bytes[index + 1]
             guard second >= low, second <= high else { return false }
-            for offset in 2..<max(length, 2) where bytes[index + offset] & 0xC0 != 0x80 { return false }
+            for offset in 2..<length where bytes[index + offset] & 0xC0 != 0x80 { return false }
             index += length
         }
         return true
