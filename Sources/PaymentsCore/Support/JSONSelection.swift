@@ -25,7 +25,7 @@ public struct JSONSelection: Sendable, Equatable {
 
     /// What to keep of the member named `key` (its content bytes, escapes resolved; names compare
     /// as Strings compare), or nil to only check it. Under `.all`, everything is kept.
-    func selection(for key: ArraySlice<UInt8>, isASCII: Bool) -> JSONSelection? {
+    func selection(for key: UnsafeBufferPointer<UInt8>, isASCII: Bool) -> JSONSelection? {
         guard let members else { return .all }
         if isASCII {
             for member in members where member.utf8.count == key.count && member.utf8.elementsEqual(key) { return member.selection }
@@ -42,8 +42,7 @@ extension JSONValue {
     /// texts with the same errors, and builds only what `selection` names: an object under `.members`
     /// holds just the listed keys that are present.
     public init(parsing bytes: [UInt8], keeping selection: JSONSelection, maximumDepth: Int = 64) throws(JSONSyntaxError) {
-        var parser = StrictJSONParser(bytes: bytes, maximumDepth: maximumDepth)
-        self = try parser.document(keeping: selection)
+        self = try StrictJSONParser.read(bytes, keeping: selection, maximumDepth: maximumDepth)
     }
 
     /// This value with only what `selection` keeps: what `init(parsing:keeping:)` returns for its text.

@@ -1,39 +1,103 @@
-/// The keys of one object so far, for the strict reader's repeated-key rule, compared as Strings
-/// compare (as a dictionary of the object would). ASCII keys, nearly all of them, are compared as bytes, which for ASCII is the same; a
-/// long list becomes a set, so a body of many keys stays linear. Once a key is not ASCII, every key is
-/// compared as a String (canonical equivalence: "e\u{301}" is "\u{e9}", U+212A is "K").
+/// The keys of the objects being read, for the strict reader's repeated-key rule, compared as Strings
+/// compare (as a dictionary of the object would). ASCII keys, nearly all of them, are compared as bytes,
+/// which for ASCII is the same; a long object's keys become a set, so a body of many keys stays linear.
+/// Once an object has a key that is not ASCII, its keys are compared as Strings (canonical equivalence:
+/// "e\u{301}" is "\u{e9}", U+212A is "K").
 struct ObjectKeys {
-    /// The keys so far with a cheap hash of each (FNV-1a), so a new key is compared with an old one
-    /// only when their hashes match: comparing every pair of byte slices cost 400 instructions a key.
-    private var few: [(hash: UInt64, key: ArraySlice<UInt8>)] = []
-    private var many: Set<ArraySlice<UInt8>>?
-    private var strings: Set<String>?
-
-    /// False when `key` (its content bytes, escapes resolved) was already there.
-    mutating func insert(_ key: ArraySlice<UInt8>, isASCII: Bool) -> Bool {
-        if strings == nil, isASCII {
-            if many != nil { return many!.insert(key).inserted }
-            let hash = Self.fnv1a(key)
-            for entry in few where entry.hash == hash && entry.key == key { return false }
-            if few.isEmpty { few.reserveCapacity(16) }
-            few.append((hash, key))
-            if few.count > 32 {
-                many = Set(few.map(\.key))
-                few = []
-            }
-            return true
-        }
-        if strings == nil {
-            strings = Set((many.map(Array.init) ?? few.map(\.key)).map { String(decoding: $0, as: UTF8.self) })
-        }
-        return strings!.insert(String(decoding: key, as: UTF8.self)).inserted
+    /// A key with a cheap hash of its bytes (FNV-1a), so a new key is compared with an old one only
+    /// when their hashes match. Its bytes are in the text, or in `decoded` when it had escapes: a plain
+    /// value, so a scan of the keys involves no reference counting.
+    private struct Entry {
+        var hash: UInt64
+        var range: Range<Int>
+        var isDecoded: Bool
     }
 
-    private static func fnv1a(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        bytes.withUnsafeBufferPointer { buffer in
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in buffer { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-            return hash
+    /// The keys of every object open now, innermost last: one buffer for the whole text, so an object
+    /// costs no allocation of its own (a list per object was one malloc and free per object).
+    private var entries: [Entry] = []
+    /// The bytes of those keys that had escapes, resolved.
+    private var decoded: [UInt8] = []
+
+    /// One open object's part of the keys.
+    struct Frame {
+        fileprivate let base: Int
+        fileprivate let decodedBase: Int
+        fileprivate var hashBits: UInt64 = 0
+        fileprivate var many: Set<[UInt8]>?
+        fileprivate var strings: Set<String>?
+    }
+
+    mutating func open() -> Frame {
+        if entries.capacity == 0 { entries.reserveCapacity(32) }
+        return Frame(base: entries.count, decodedBase: decoded.count)
+    }
+
+    mutating func close(_ frame: Frame) {
+        entries.removeSubrange(frame.base...)
+        decoded.removeSubrange(frame.decodedBase...)
+    }
+
+    /// False when `key` was already in the object of `frame`; `text` is the JSON text the key was read from.
+    mutating func insert(_ key: StringContent, in frame: inout Frame, text: UnsafeBufferPointer<UInt8>) -> Bool {
+        if frame.strings == nil, key.isASCII {
+            if frame.many != nil { return key.withBytes(in: text) { frame.many!.insert(Array($0)).inserted } }
+            let hash = key.withBytes(in: text, Self.fnv1a)
+            // A bit per hash's low six bits: most new keys find theirs unset and skip the scan.
+            let bit: UInt64 = 1 << (hash & 63)
+            let repeated = frame.hashBits & bit != 0 && key.withBytes(in: text) { new in
+                decoded.withUnsafeBufferPointer { decoded in
+                    entries.withUnsafeBufferPointer { entries in
+                        entries[frame.base...].contains { entry in
+                            entry.hash == hash && (entry.isDecoded ? decoded : text)[entry.range].elementsEqual(new)
+                        }
+                    }
+                }
+            }
+            if repeated { return false }
+            frame.hashBits |= bit
+            if let bytes = key.decoded {
+                entries.append(Entry(hash: hash, range: decoded.count..<decoded.count + bytes.count, isDecoded: true))
+                decoded += bytes
+            } else {
+                entries.append(Entry(hash: hash, range: key.range, isDecoded: false))
+            }
+            if entries.count - frame.base > 32 { frame.many = Set(keptKeys(of: frame, text: text)) }
+            return true
         }
+        if frame.strings == nil {
+            let earlier = frame.many.map(Array.init) ?? keptKeys(of: frame, text: text)
+            frame.strings = Set(earlier.map { String(decoding: $0, as: UTF8.self) })
+            frame.many = nil
+        }
+        return frame.strings!.insert(key.withBytes(in: text) { String(decoding: $0, as: UTF8.self) }).inserted
+    }
+
+    /// The keys of `frame` as byte arrays, taken out of the shared buffers (for a set of them).
+    private mutating func keptKeys(of frame: Frame, text: UnsafeBufferPointer<UInt8>) -> [[UInt8]] {
+        let keys = entries[frame.base...].map { Array($0.isDecoded ? decoded[$0.range] : ArraySlice(text[$0.range])) }
+        entries.removeSubrange(frame.base...)
+        decoded.removeSubrange(frame.decodedBase...)
+        return keys
+    }
+
+    private static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return hash
+    }
+}
+
+/// A string as the strict reader read it: where its content lies in the text and, when it had escapes,
+/// the content with them resolved. A string without escapes (nearly all) costs no allocation.
+struct StringContent {
+    var range: Range<Int>
+    var decoded: [UInt8]?
+    var isASCII: Bool
+
+    /// The content's bytes, escapes resolved; `text` is the JSON text it was read from.
+    func withBytes<R>(in text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if let decoded { return try decoded.withUnsafeBufferPointer(body) }
+        return try body(UnsafeBufferPointer(rebasing: text[range]))
     }
 }

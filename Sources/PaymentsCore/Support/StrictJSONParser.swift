@@ -12,8 +12,7 @@ extension JSONValue {
     /// a repeated object key (some keep the first value, most the last), invalid UTF-8, lone
     /// surrogates, and nesting deeper than `maximumDepth` (which would otherwise exhaust the stack).
     public init(parsing bytes: [UInt8], maximumDepth: Int = 64) throws(JSONSyntaxError) {
-        var parser = StrictJSONParser(bytes: bytes, maximumDepth: maximumDepth)
-        self = try parser.document(keeping: .all)
+        self = try StrictJSONParser.read(bytes, keeping: .all, maximumDepth: maximumDepth)
     }
 
     public init(parsing text: String, maximumDepth: Int = 64) throws(JSONSyntaxError) {
@@ -22,12 +21,22 @@ extension JSONValue {
 }
 
 struct StrictJSONParser {
-    let bytes: [UInt8]
+    /// The text, borrowed for the length of one `read`: a buffer, not an array, so that a string's
+    /// content is a range of it and reading one costs no reference counting.
+    let bytes: UnsafeBufferPointer<UInt8>
     let maximumDepth: Int
     var index = 0
     var depth = 0
+    var keys = ObjectKeys()
 
-    init(bytes: [UInt8], maximumDepth: Int) {
+    static func read(_ bytes: [UInt8], keeping selection: JSONSelection, maximumDepth: Int) throws(JSONSyntaxError) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> JSONValue in
+            var parser = StrictJSONParser(bytes: buffer, maximumDepth: maximumDepth)
+            return try parser.document(keeping: selection)
+        }
+    }
+
+    private init(bytes: UnsafeBufferPointer<UInt8>, maximumDepth: Int) {
         self.bytes = bytes
         self.maximumDepth = maximumDepth
     }
@@ -68,7 +77,7 @@ struct StrictJSONParser {
             return build ? .array(elements) : nil
         case UInt8(ascii: "\""):
             let content = try stringContent()
-            return build ? .string(String(decoding: content, as: UTF8.self)) : nil
+            return build ? .string(content.withBytes(in: bytes) { String(decoding: $0, as: UTF8.self) }) : nil
         case UInt8(ascii: "t"):
             try literal("true")
             return build ? JSONValue.bool(true) : nil
@@ -81,7 +90,7 @@ struct StrictJSONParser {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let start = index
             try scanNumber()
-            return build ? .number(String(decoding: bytes[start..<index], as: UTF8.self)) : nil
+            return build ? .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) : nil
         default:
             throw fail("unexpected character")
         }
@@ -98,27 +107,27 @@ struct StrictJSONParser {
         index += 1
         var members: [String: JSONValue] = [:]
         if let count = selection?.members?.count { members.reserveCapacity(count) }
-        var keys = ObjectKeys()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
             return members
         }
+        var frame = keys.open()
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
             let keyOffset = index
             let key = try stringContent()
-            let isASCII = key.allSatisfy { $0 < 0x80 }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
             index += 1
             skipWhitespace()
-            if let member = try value(keeping: selection?.selection(for: key, isASCII: isASCII)) {
-                members[String(decoding: key, as: UTF8.self)] = member
+            let kept = selection.flatMap { selection in key.withBytes(in: bytes) { selection.selection(for: $0, isASCII: key.isASCII) } }
+            if let member = try value(keeping: kept) {
+                members[key.withBytes(in: bytes) { String(decoding: $0, as: UTF8.self) }] = member
             }
-            guard keys.insert(key, isASCII: isASCII) else {
+            guard keys.insert(key, in: &frame, text: bytes) else {
                 throw JSONSyntaxError(reason: "repeated key in an object", offset: keyOffset)
             }
             skipWhitespace()
@@ -127,6 +136,7 @@ struct StrictJSONParser {
             guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}' in an object") }
             index += 1
             depth -= 1
+            keys.close(frame)
             return members
         }
     }
@@ -194,31 +204,37 @@ struct StrictJSONParser {
         while index < bytes.count, isDigit(bytes[index]) { index += 1 }
     }
 
-    /// A string's content, escapes resolved and checked to be UTF-8: a slice of the text itself
-    /// when it has no escape, so a string that is only checked costs no allocation.
-    mutating func stringContent() throws(JSONSyntaxError) -> ArraySlice<UInt8> {
+    /// A string's content, escapes resolved and checked to be UTF-8: a range of the text itself when
+    /// it has no escape, so a string that is only checked costs no allocation.
+    mutating func stringContent() throws(JSONSyntaxError) -> StringContent {
         index += 1
         let start = index
-        // Fast path: up to the first quote, backslash or control character, through the buffer itself,
+        // Fast path: up to the first quote, backslash or control character, eight bytes at a time,
         // noting whether any byte is not ASCII (only then is the UTF-8 checked).
-        var notASCII: UInt8 = 0
-        index = bytes.withUnsafeBufferPointer { buffer in
-            var position = start
-            while position < buffer.count {
-                let byte = buffer[position]
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-                notASCII |= byte
-                position += 1
+        var highBits: UInt64 = 0
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while index + 8 <= bytes.count {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                if Self.hasQuoteBackslashOrControl(word) { break }
+                highBits |= word
+                index += 8
             }
-            return position
         }
+        var highByte: UInt8 = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            highByte |= byte
+            index += 1
+        }
+        let isASCII = highBits & 0x8080_8080_8080_8080 == 0 && highByte < 0x80
         if index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let content = bytes[start..<index]
-                if notASCII >= 0x80 { try validateUTF8(content, at: start) }
+                if !isASCII { try validateUTF8(UnsafeBufferPointer(rebasing: bytes[start..<index]), at: start) }
                 index += 1
-                return content
+                return StringContent(range: start..<index - 1, decoded: nil, isASCII: isASCII)
             }
             if byte < 0x20 { throw fail("control character in a string") }
         }
@@ -227,9 +243,9 @@ struct StrictJSONParser {
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
-                try validateUTF8(decoded[...], at: start)
+                try decoded.withUnsafeBufferPointer { (content) throws(JSONSyntaxError) in try validateUTF8(content, at: start) }
                 index += 1
-                return decoded[...]
+                return StringContent(range: start..<index - 1, decoded: decoded, isASCII: decoded.allSatisfy { $0 < 0x80 })
             case UInt8(ascii: "\\"):
                 index += 1
                 try escape(into: &decoded)
@@ -243,7 +259,18 @@ struct StrictJSONParser {
         throw fail("unterminated string")
     }
 
-    func validateUTF8(_ content: ArraySlice<UInt8>, at offset: Int) throws(JSONSyntaxError) {
+    /// Whether any of the word's eight bytes is a quote, a backslash or below 0x20 (the classic
+    /// has-zero-byte test on the word XOR the byte, and has-less-than for the control characters).
+    static func hasQuoteBackslashOrControl(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* 0x22), backslashes = word ^ (ones &* 0x5C)
+        let hasQuote = (quotes &- ones) & ~quotes
+        let hasBackslash = (backslashes &- ones) & ~backslashes
+        let hasControl = (word &- ones &* 0x20) & ~word
+        return (hasQuote | hasBackslash | hasControl) & highs != 0
+    }
+
+    func validateUTF8(_ content: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONSyntaxError) {
         guard UTF8Validation.isValid(content) else {
             throw JSONSyntaxError(reason: "a string is not valid UTF-8", offset: offset)
         }

@@ -2,7 +2,7 @@
 /// surrogates, nothing above U+10FFFF), checked without building a String: the same verdict as
 /// `String(validating:as: UTF8.self)`, which the tests compare it with.
 enum UTF8Validation {
-    static func isValid(_ bytes: ArraySlice<UInt8>) -> Bool {
+    static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = bytes.startIndex
         let end = bytes.endIndex
         while index < end {
