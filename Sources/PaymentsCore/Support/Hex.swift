@@ -33,7 +33,14 @@ public enum Hex {
 
     /// Decodes hex digits given as UTF-8 bytes (a slice of a header, say).
     public static func decode<Digits: Collection>(digits: Digits) -> [UInt8]? where Digits.Element == UInt8 {
-        let digits = Array(digits)  // a String view's indices are slow to step: copy once
+        // A String view's indices are slow to step, and this generic is not specialised across
+        // modules: the digits are copied once and read by a plain function.
+        let digits = Array(digits)
+        return digits.withUnsafeBufferPointer(decode(buffer:))
+    }
+
+    /// Decodes hex digits in a buffer.
+    public static func decode(buffer digits: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard digits.count % 2 == 0 else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(digits.count / 2)

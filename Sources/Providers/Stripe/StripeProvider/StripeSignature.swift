@@ -20,22 +20,7 @@ public struct StripeSignature: Sendable {
 
     public func verify(header: String?, body: [UInt8], now: Double) throws(WebhookError) {
         guard let header, !header.isEmpty else { throw .unverified("The Stripe-Signature header is missing.") }
-        var timestamp: Int?
-        var signatures: [[UInt8]] = []
-        // Read as bytes: the header is ASCII, and Character-wise splitting cost more than the HMAC.
-        for element in header.utf8.split(separator: UInt8(ascii: ",")) {
-            let pair = element.split(separator: UInt8(ascii: "="), maxSplits: 1)
-            guard pair.count == 2 else { throw .unverified("The Stripe-Signature header is malformed.") }
-            let key = pair[0].trimmingSpaces
-            if key.elementsEqual("t".utf8) {
-                guard let value = Int(Substring(pair[1].trimmingSpaces)) else { throw .unverified("The Stripe-Signature timestamp is not a number.") }
-                timestamp = value
-            } else if key.elementsEqual("v1".utf8) {
-                // A v1 that is not hex cannot match; it is skipped like any other non-matching one.
-                if let bytes = Hex.decode(digits: pair[1].trimmingSpaces) { signatures.append(bytes) }
-            }
-            // v0 (test mode legacy) and future schemes are ignored, as Stripe's libraries do
-        }
+        let (timestamp, signatures) = try Self.fields(of: header)
         guard let timestamp else { throw .unverified("The Stripe-Signature header has no timestamp.") }
         guard !signatures.isEmpty else { throw .unverified("The Stripe-Signature header has no v1 signature.") }
         guard abs(now - Double(timestamp)) <= tolerance else {
@@ -57,6 +42,52 @@ public struct StripeSignature: Sendable {
         guard matched else { throw .unverified("No Stripe-Signature v1 signature matches the body.") }
     }
 
+    /// The timestamp and the v1 signatures of a header, read as bytes from one contiguous copy: the
+    /// header is ASCII, and stepping a String's views through split and trim cost as much as the HMAC.
+    /// Elements are split at commas and then at the first `=`, as `split` splits (empty parts skipped).
+    static func fields(of header: String) throws(WebhookError) -> (timestamp: Int?, signatures: [[UInt8]]) {
+        var header = header
+        // withUTF8 rethrows untyped: the typed error travels out in a Result.
+        return try header.withUTF8 { bytes in Result { () throws(WebhookError) in try fields(of: bytes) } }.get()
+    }
+
+    private static func fields(of bytes: UnsafeBufferPointer<UInt8>) throws(WebhookError) -> (timestamp: Int?, signatures: [[UInt8]]) {
+        var timestamp: Int?
+        var signatures: [[UInt8]] = []
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
+            defer { start = end + 1 }
+            guard end > start else { continue }
+            var keyStart = start
+            while keyStart < end, bytes[keyStart] == UInt8(ascii: "=") { keyStart += 1 }
+            var equals = keyStart
+            while equals < end, bytes[equals] != UInt8(ascii: "=") { equals += 1 }
+            guard equals + 1 < end else { throw .unverified("The Stripe-Signature header is malformed.") }
+            let key = Self.trimmingSpaces(bytes[keyStart..<equals])
+            let value = Self.trimmingSpaces(bytes[(equals + 1)..<end])
+            if key.elementsEqual("t".utf8) {
+                guard let number = Int(String(decoding: UnsafeBufferPointer(rebasing: value), as: UTF8.self)) else {
+                    throw .unverified("The Stripe-Signature timestamp is not a number.")
+                }
+                timestamp = number
+            } else if key.elementsEqual("v1".utf8) {
+                // A v1 that is not hex cannot match; it is skipped like any other non-matching one.
+                if let signature = Hex.decode(buffer: UnsafeBufferPointer(rebasing: value)) { signatures.append(signature) }
+            }
+            // v0 (test mode legacy) and future schemes are ignored, as Stripe's libraries do
+        }
+        return (timestamp, signatures)
+    }
+
+    static func trimmingSpaces(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Slice<UnsafeBufferPointer<UInt8>> {
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, bytes[start] == UInt8(ascii: " ") { start += 1 }
+        while end > start, bytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        return bytes[start..<end]
+    }
+
     /// The header Stripe would send for `body` at `timestamp`: for tests and benchmarks.
     public static func header(body: [UInt8], secret: String, timestamp: Int) -> String {
         var signed = Array(String(timestamp).utf8)
@@ -64,14 +95,5 @@ public struct StripeSignature: Sendable {
         signed.append(contentsOf: body)
         let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Array(secret.utf8)))
         return "t=\(timestamp),v1=\(Hex.encode(mac))"
-    }
-}
-
-extension Substring.UTF8View {
-    /// Without surrounding spaces.
-    var trimmingSpaces: Substring.UTF8View {
-        guard let first = firstIndex(where: { $0 != UInt8(ascii: " ") }) else { return self[endIndex...] }
-        let last = lastIndex(where: { $0 != UInt8(ascii: " ") })!
-        return self[first...last]
     }
 }
