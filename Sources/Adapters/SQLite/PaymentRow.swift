@@ -40,6 +40,7 @@ enum PaymentRow {
         /// The common update: the reference is already the stored one (`IS`, so NULL matches NULL).
         static let updateKeepingReference =
             "UPDATE payments SET (\(stateColumns)) = (\(statePlaceholders)) WHERE id = ? AND version = ? AND provider_reference IS ?"
+        static let insertOutbox = "INSERT INTO outbox (event_id, payment_id, event) VALUES (?, ?, ?)"
     }
 
     static func values(of payment: Payment) -> [SQLiteValue] {

@@ -19,60 +19,31 @@ public struct SQLitePaymentStore: PaymentStore, OutboxStore {
     }
 
     public func create(_ payment: Payment, idempotencyKey: String, requestFingerprint: String) throws -> CreateResult {
-        try database.transaction { connection in
-            let existing = try connection.rows(
-                PaymentRow.SQL.byIdempotencyKey,
-                [.text(payment.provider), .text(idempotencyKey)])
-            if let row = existing.first {
-                return .existing(try PaymentRow.payment(from: Array(row.dropLast())), requestFingerprint: row.last?.text ?? "")
-            }
-            try connection.rows(
-                PaymentRow.SQL.insert,
-                PaymentRow.values(of: payment) + [.text(idempotencyKey), .text(requestFingerprint)])
-            return .created(payment)
-        }
+        try database.transaction { try PaymentTable(connection: $0).create(payment, idempotencyKey: idempotencyKey, requestFingerprint: requestFingerprint) }
     }
 
     public func payment(id: String) throws -> Payment? {
-        try database.withConnection { connection in
-            try connection.rows(PaymentRow.SQL.byID, [.text(id)]).first.map(PaymentRow.payment(from:))
-        }
+        try database.withConnection { try PaymentTable(connection: $0).payment(id: id) }
     }
 
     public func payment(provider: String, reference: String) throws -> Payment? {
-        try database.withConnection { connection in
-            try connection.rows(PaymentRow.SQL.byReference,
-                                [.text(provider), .text(reference)]).first.map(PaymentRow.payment(from:))
-        }
+        try database.withConnection { try PaymentTable(connection: $0).payment(provider: provider, reference: reference) }
     }
 
     /// An order's payments, oldest first (tooling: `payments show-order`; no function reads by order).
     public func payments(orderID: String) throws -> [Payment] {
-        try database.withConnection { connection in
-            try connection.rows(PaymentRow.SQL.byOrder,
-                                [.text(orderID)]).map(PaymentRow.payment(from:))
-        }
+        try database.withConnection { try PaymentTable(connection: $0).payments(orderID: orderID) }
     }
 
     public func update(_ payment: Payment, expectedVersion: Int, events: [PaymentEvent]) throws -> Bool {
-        let encodedEvents = try events.map { ($0.id, String(decoding: try $0.json(), as: UTF8.self)) }
-        return try database.transaction { connection in
-            try connection.rows(
-                PaymentRow.SQL.updateKeepingReference,
-                PaymentRow.stateValues(of: payment) + [.text(payment.id), SQLiteValue(expectedVersion), SQLiteValue(payment.providerReference)])
-            if connection.changes == 0 {
-                // The reference is new (or the version moved on, and this writes nothing either).
-                try connection.rows(
-                    PaymentRow.SQL.update,
-                    PaymentRow.updatedValues(of: payment) + [.text(payment.id), SQLiteValue(expectedVersion)])
-            }
-            guard connection.changes == 1 else { return false }
-            for (eventID, event) in encodedEvents {
-                try connection.query("INSERT INTO outbox (event_id, payment_id, event) VALUES (?, ?, ?)",
-                                     [.text(eventID), .text(payment.id), .text(event)])
-            }
-            return true
-        }
+        let encodedEvents = try PaymentTable.encoded(events)
+        return try database.transaction { try PaymentTable(connection: $0).update(payment, expectedVersion: expectedVersion, encodedEvents: encodedEvents) }
+    }
+
+    /// One write transaction (BEGIN IMMEDIATE) around `body`, which gets the table on its connection.
+    /// The connection is held throughout: calling this store itself from `body` would wait forever.
+    public func inOneTransaction<T>(_ body: (any PaymentStore) throws -> T) throws -> T {
+        try database.transaction { try body(PaymentTable(connection: $0)) }
     }
 
     public func unpublishedEvents(limit: Int) throws -> [PaymentEvent] {

@@ -47,26 +47,31 @@ public struct WebhookFunction: RequestHandler {
         if notifications.isEmpty {
             context.logger.info("webhook ignored: event type not handled", ["provider": provider])
         }
+        guard !notifications.isEmpty else { return Self.received }
         // One delivery may carry several notifications about one payment (an approval and the capture
-        // it led to): they are one change, joined first, so one transition with one event.
-        for (payment, group) in try paymentsConcerned(by: notifications, logger: context.logger) {
-            try apply(group, to: payment, at: now, logger: context.logger)
+        // it led to): they are one change, joined first, so one transition with one event. The reads
+        // and the writes are one transaction where the store has them (SQLite).
+        try store.inOneTransaction { store in
+            for (payment, group) in try paymentsConcerned(by: notifications, in: store, logger: context.logger) {
+                try apply(group, to: payment, in: store, at: now, logger: context.logger)
+            }
         }
         return Self.received
     }
 
     /// The stored payments the notifications are about, each with its notifications, in order of first mention.
     /// Notifications about payments we do not know, or in another currency, are logged and dropped.
-    func paymentsConcerned(by notifications: [ProviderNotification], logger: Logger) throws -> [(Payment, [ProviderNotification])] {
+    func paymentsConcerned(by notifications: [ProviderNotification], in store: any PaymentStore, logger: Logger) throws -> [(Payment, [ProviderNotification])] {
         var groups: [(Payment, [ProviderNotification])] = []
         for notification in notifications {
-            let fields = ["provider": authenticator.provider, "notificationId": notification.id, "type": notification.type]
-            guard let payment = try find(notification) else {
-                logger.info("webhook for a payment this service does not know: acknowledged, nothing changed", fields)
+            // Built only for the log lines of the rare paths below.
+            let fields = { ["provider": authenticator.provider, "notificationId": notification.id, "type": notification.type] }
+            guard let payment = try find(notification, in: store) else {
+                logger.info("webhook for a payment this service does not know: acknowledged, nothing changed", fields())
                 continue
             }
             if let currency = notification.currency, currency.uppercased() != payment.amount.currency.code {
-                logger.warning("webhook currency differs from the payment's: acknowledged, nothing changed", fields.merging(["paymentId": payment.id]) { $1 })
+                logger.warning("webhook currency differs from the payment's: acknowledged, nothing changed", fields().merging(["paymentId": payment.id]) { $1 })
                 continue
             }
             if let index = groups.firstIndex(where: { $0.0.id == payment.id }) {
@@ -78,7 +83,7 @@ public struct WebhookFunction: RequestHandler {
         return groups
     }
 
-    func apply(_ notifications: [ProviderNotification], to payment: Payment, at now: Date, logger: Logger) throws {
+    func apply(_ notifications: [ProviderNotification], to payment: Payment, in store: any PaymentStore, at now: Date, logger: Logger) throws {
         var fields = ["provider": authenticator.provider, "paymentId": payment.id,
                       "notificationId": notifications.map(\.id).joined(separator: ","),
                       "type": notifications.map(\.type).joined(separator: ",")]
@@ -102,7 +107,7 @@ public struct WebhookFunction: RequestHandler {
     /// The acknowledgement, built once: every verified delivery gets the same answer.
     static let received = APIGatewayV2Response(statusCode: 200, headers: ["content-type": "application/json"], body: #"{"received":true}"#)
 
-    func find(_ notification: ProviderNotification) throws -> Payment? {
+    func find(_ notification: ProviderNotification, in store: any PaymentStore) throws -> Payment? {
         let provider = authenticator.provider
         if let id = notification.paymentID, let payment = try store.payment(id: id), payment.provider == provider {
             return payment

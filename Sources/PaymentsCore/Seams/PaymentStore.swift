@@ -13,9 +13,17 @@ public protocol PaymentStore: Sendable {
     /// Replaces the stored payment if its version is still `expectedVersion`, and appends `events`
     /// to the outbox in the same transaction. Returns false, writing nothing, when the version moved on.
     func update(_ payment: Payment, expectedVersion: Int, events: [PaymentEvent]) throws -> Bool
+
+    /// Runs `body` with a view of this store in which its reads and writes are one transaction, where
+    /// the store has such transactions (SQLite: one write transaction, so a read costs no transaction of
+    /// its own). Elsewhere (DynamoDB) `body` gets the store itself and every write stays conditional on
+    /// the version read, so the outcome is the same. Use only the view inside `body`.
+    func inOneTransaction<T>(_ body: (any PaymentStore) throws -> T) throws -> T
 }
 
 extension PaymentStore {
+    public func inOneTransaction<T>(_ body: (any PaymentStore) throws -> T) throws -> T { try body(self) }
+
     /// Stores a change made to the latest version of `payment`, optimistically: when another writer
     /// stored a newer version first, the payment is read again and `change` made anew, at most
     /// `attempts` times, after which the error reaches the caller (and a provider retries).
