@@ -48,6 +48,30 @@ final class SQLitePaymentStoreTests: XCTestCase {
         XCTAssertNil(try store.payment(provider: "paypal", reference: "pi_1"))
     }
 
+    /// The webhook's reads and writes in one transaction: all of it is stored, or none of it.
+    func testOneTransactionKeepsAllOrNothing() throws {
+        _ = try store.create(payment(), idempotencyKey: "k", requestFingerprint: "f")
+        struct Interrupted: Error {}
+        XCTAssertThrowsError(try store.inOneTransaction { inside in
+            let read = try XCTUnwrap(inside.payment(id: "pay_1"))
+            let change = try XCTUnwrap(read.applying(.succeeded, at: start))
+            XCTAssertTrue(try inside.update(change.payment, expectedVersion: read.version, events: [change.event]))
+            XCTAssertEqual(try inside.payment(id: "pay_1")?.status, .succeeded, "the transaction reads its own write")
+            throw Interrupted()
+        }) { XCTAssertTrue($0 is Interrupted) }
+        XCTAssertEqual(try store.payment(id: "pay_1")?.status, .pending, "rolled back")
+        XCTAssertEqual(try store.unpublishedEvents(limit: 10), [], "and its event with it")
+
+        let stored = try store.inOneTransaction { inside in
+            try inside.update(XCTUnwrap(inside.payment(id: "pay_1"))) { current in
+                current.applying(.succeeded, at: start).map { ($0.payment, [$0.event]) }
+            }
+        }
+        XCTAssertEqual(stored?.status, .succeeded)
+        XCTAssertEqual(try store.payment(id: "pay_1")?.status, .succeeded)
+        XCTAssertEqual(try store.unpublishedEvents(limit: 10).count, 1)
+    }
+
     func testUpdateIsConditionalOnVersionAndWritesTheOutboxWithIt() throws {
         _ = try store.create(payment(), idempotencyKey: "k", requestFingerprint: "f")
         let change = try XCTUnwrap(payment().applying(.succeeded, at: start))
