@@ -90,6 +90,57 @@ import TestSupport
         }
     }
 
+    static let paths = JSONPaths([["id"], ["type"], ["data", "object", "id"], ["data", "object", "amount"], ["data", "object", "metadata"], ["\u{e9}"]])
+
+    /// Captured paths hold what the full tree holds there, and the same texts are refused with the same errors.
+    static func expectSameCaptures(_ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
+        let full = outcome { () throws(JSONSyntaxError) in try JSONValue(parsing: bytes) }
+        let captured: Result<JSONCaptures, JSONSyntaxError>
+        do { captured = .success(try JSONCaptures(parsing: bytes, paths: paths)) } catch { captured = .failure(error) }
+        let text = String(decoding: bytes, as: UTF8.self)
+        switch (full, captured) {
+        case (.success(let whole), .success(let fields)):
+            func at(_ path: [String]) -> JSONValue? {
+                path.reduce(Optional(whole)) { node, name in
+                    guard case .object(let members)? = node else { return nil }
+                    return members[name]
+                }
+            }
+            for (index, path) in paths.paths.enumerated() {
+                #expect(fields[index] == at(path), "\(path) in \(text)", sourceLocation: sourceLocation)
+            }
+            for container in [[], ["data"], ["data", "object"]] as [[String]] {
+                let isObject = if case .object? = at(container) { true } else { false }
+                #expect(fields.isObject(at: container) == isObject, "\(container) in \(text)", sourceLocation: sourceLocation)
+            }
+        case (.failure(let a), .failure(let b)):
+            #expect(a == b, "\(text)", sourceLocation: sourceLocation)
+        default:
+            Issue.record("full \(full) but captured \(captured) for \(text)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test(arguments: [
+        #"{"id":"evt_1","type":"t","data":{"object":{"id":"pi_1","amount":2000,"metadata":{"payment_id":"pay_1"},"other":[1]}}}"#,
+        #"{"data":{"object":7}}"#, #"{"data":[{"object":{}}]}"#, #"{"data":{"object":{"id":null}},"id":{"x":1}}"#, "7", "[]",
+        #"{"data":{"object":{"id":1,"id":2}}}"#, #"{"é":1}"#, "{\"e\u{301}\":2}", #"{"data":{"object":{"metadata":"#,
+    ])
+    func capturesWhatTheFullTreeHolds(text: String) {
+        Self.expectSameCaptures(Array(text.utf8))
+    }
+
+    @Test func generatedAndDamagedTextsGetTheSameCaptures() async {
+        await propertyCheck(count: 1_500, input: Gen.int(in: 0...Int.max)) { seed in
+            var random = SeededGenerator(seed: UInt64(seed))
+            let text = Array(RandomJSON.document(&random).utf8)
+            Self.expectSameCaptures(text)
+            var damaged = text
+            let position = Int.random(in: 0..<damaged.count, using: &random)
+            damaged[position] = RandomJSON.damage.randomElement(using: &random)!
+            Self.expectSameCaptures(damaged)
+        }
+    }
+
     /// The UTF-8 check used for strings gives `String(validating:)`'s verdict on every short sequence
     /// around the boundaries of Table 3-7.
     @Test func theUTF8CheckAgreesWithTheStandardLibrary() async {

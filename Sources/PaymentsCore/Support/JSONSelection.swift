@@ -6,6 +6,8 @@ public struct JSONSelection: Sendable, Equatable {
     let members: [Member]?
     /// Whether a member's name is not ASCII (then an ASCII key may still equal it as a String).
     let hasNonASCIIName: Bool
+    /// Where `JSONPaths` captures this value (nil when building a tree).
+    var slot: Int?
 
     struct Member: Sendable, Equatable {
         var name: String

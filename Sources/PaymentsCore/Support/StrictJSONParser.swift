@@ -28,11 +28,22 @@ struct StrictJSONParser {
     var index = 0
     var depth = 0
     var keys = ObjectKeys()
+    /// Where a selection with slots (`JSONPaths`) puts what it names, instead of building objects.
+    var captures = JSONCaptures.Slots()
 
     static func read(_ bytes: [UInt8], keeping selection: JSONSelection, maximumDepth: Int) throws(JSONSyntaxError) -> JSONValue {
         try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> JSONValue in
             var parser = StrictJSONParser(bytes: buffer, maximumDepth: maximumDepth)
             return try parser.document(keeping: selection)
+        }
+    }
+
+    static func capture(_ bytes: [UInt8], _ paths: JSONPaths, maximumDepth: Int) throws(JSONSyntaxError) -> JSONCaptures.Slots {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> JSONCaptures.Slots in
+            var parser = StrictJSONParser(bytes: buffer, maximumDepth: maximumDepth)
+            parser.captures = JSONCaptures.Slots(count: paths.slotCount)
+            _ = try parser.document(keeping: paths.selection)
+            return parser.captures
         }
     }
 
@@ -71,6 +82,11 @@ struct StrictJSONParser {
         switch bytes[index] {
         case UInt8(ascii: "{"):
             let members = try object(keeping: selection)
+            if let slot = selection?.slot, selection?.members != nil {
+                // Its named members went to their slots: the object itself is only noted as one.
+                captures.objects[slot] = true
+                return nil
+            }
             return build ? .object(members) : nil
         case UInt8(ascii: "["):
             let elements = try array(building: build)
@@ -106,7 +122,7 @@ struct StrictJSONParser {
         try enter()
         index += 1
         var members: [String: JSONValue] = [:]
-        if let count = selection?.members?.count { members.reserveCapacity(count) }
+        if selection?.slot == nil, let count = selection?.members?.count { members.reserveCapacity(count) }
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -125,7 +141,11 @@ struct StrictJSONParser {
             skipWhitespace()
             let kept = selection.flatMap { selection in key.withBytes(in: bytes) { selection.selection(for: $0, isASCII: key.isASCII) } }
             if let member = try value(keeping: kept) {
-                members[key.withBytes(in: bytes) { String(decoding: $0, as: UTF8.self) }] = member
+                if let slot = kept?.slot {
+                    captures.values[slot] = member
+                } else {
+                    members[key.withBytes(in: bytes) { String(decoding: $0, as: UTF8.self) }] = member
+                }
             }
             guard keys.insert(key, in: &frame, text: bytes) else {
                 throw JSONSyntaxError(reason: "repeated key in an object", offset: keyOffset)

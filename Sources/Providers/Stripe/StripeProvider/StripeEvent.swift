@@ -24,39 +24,52 @@ struct StripeEvent {
 }
 
 extension StripeEvent {
+    /// The fields the event is read for, in the order of `fieldsRead`.
+    enum Field: Int, CaseIterable {
+        case id, type, objectID, objectKind, amount, amountRefunded, currency, status, paymentIntent, metadata
+
+        var path: [String] {
+            switch self {
+            case .id: ["id"]
+            case .type: ["type"]
+            case .objectID: ["data", "object", "id"]
+            case .objectKind: ["data", "object", "object"]
+            case .amount: ["data", "object", "amount"]
+            case .amountRefunded: ["data", "object", "amount_refunded"]
+            case .currency: ["data", "object", "currency"]
+            case .status: ["data", "object", "status"]
+            case .paymentIntent: ["data", "object", "payment_intent"]
+            case .metadata: ["data", "object", "metadata"]
+            }
+        }
+    }
+
     /// What the event is read for: the whole body is still checked (a repeated key anywhere is malformed),
     /// but only these fields become values.
-    static let fieldsRead: JSONSelection = .members([
-        "id": .all, "type": .all,
-        "data": .members(["object": .members([
-            "id": .all, "object": .all, "amount": .all, "amount_refunded": .all, "currency": .all, "status": .all,
-            "payment_intent": .all, "metadata": .all,
-        ])]),
-    ])
+    static let fieldsRead = JSONPaths(Field.allCases.map(\.path))
 
     /// Reads the event with the strict JSON reader (a repeated key is malformed, amounts stay
     /// integers); nil when a required field is missing or a field has the wrong type.
     init?(parsing body: [UInt8]) {
-        guard let json = try? JSONValue(parsing: body, keeping: Self.fieldsRead),
-              let id = json["id"]?.string, let type = json["type"]?.string,
-              case .object(let fields)? = json["data"]?["object"]
-        else { return nil }
-        func string(_ key: String) -> String?? {
-            switch fields[key] {
+        guard let fields = try? JSONCaptures(parsing: body, paths: Self.fieldsRead) else { return nil }
+        func value(_ field: Field) -> JSONValue? { fields[field.rawValue] }
+        guard let id = value(.id)?.string, let type = value(.type)?.string, fields.isObject(at: ["data", "object"]) else { return nil }
+        func string(_ field: Field) -> String?? {
+            switch value(field) {
             case nil, .null?: return .some(nil)
             case .string(let text)?: return .some(text)
             default: return nil
             }
         }
-        func integer(_ key: String) -> Int?? {
-            switch fields[key] {
+        func integer(_ field: Field) -> Int?? {
+            switch value(field) {
             case nil, .null?: return .some(nil)
-            case .number?: return fields[key]?.int.map { .some($0) } ?? nil
+            case .number(let text)?: return Int(text).map { .some($0) } ?? nil
             default: return nil
             }
         }
         var metadata: [String: String]?
-        switch fields["metadata"] {
+        switch value(.metadata) {
         case nil, .null?: metadata = nil
         case .object(let members)?:
             var values: [String: String] = [:]
@@ -67,9 +80,9 @@ extension StripeEvent {
             metadata = values
         default: return nil
         }
-        guard let objectID = string("id"), let object = string("object"), let amount = integer("amount"),
-              let refunded = integer("amount_refunded"), let currency = string("currency"),
-              let status = string("status"), let intent = string("payment_intent")
+        guard let objectID = string(.objectID), let object = string(.objectKind), let amount = integer(.amount),
+              let refunded = integer(.amountRefunded), let currency = string(.currency),
+              let status = string(.status), let intent = string(.paymentIntent)
         else { return nil }
         self.init(id: id, type: type, data: EventData(object: StripeObject(
             id: objectID, object: object, amount: amount, amount_refunded: refunded, currency: currency,
