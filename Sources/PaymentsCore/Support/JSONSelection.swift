@@ -30,7 +30,9 @@ public struct JSONSelection: Sendable, Equatable {
     func selection(for key: UnsafeBufferPointer<UInt8>, isASCII: Bool) -> JSONSelection? {
         guard let members else { return .all }
         if isASCII {
-            for member in members where member.utf8.count == key.count && member.utf8.elementsEqual(key) { return member.selection }
+            for member in members where member.utf8.count == key.count {
+                if member.utf8.withUnsafeBufferPointer({ name in (0..<key.count).allSatisfy { name[$0] == key[$0] } }) { return member.selection }
+            }
             // An ASCII key can still equal a non-ASCII name (U+212A KELVIN SIGN is "K" to a String).
             guard hasNonASCIIName else { return nil }
         }
