@@ -109,9 +109,9 @@ import TestSupport
             for (index, path) in paths.paths.enumerated() {
                 #expect(fields[index] == at(path), "\(path) in \(text)", sourceLocation: sourceLocation)
             }
-            for container in [[], ["data"], ["data", "object"]] as [[String]] {
-                let isObject = if case .object? = at(container) { true } else { false }
-                #expect(fields.isObject(at: container) == isObject, "\(container) in \(text)", sourceLocation: sourceLocation)
+            for (index, path) in paths.paths.enumerated() {
+                let parentIsObject = if case .object? = at(Array(path.dropLast())) { true } else { false }
+                #expect(fields.hasParentObject(index) == parentIsObject, "\(path) in \(text)", sourceLocation: sourceLocation)
             }
         case (.failure(let a), .failure(let b)):
             #expect(a == b, "\(text)", sourceLocation: sourceLocation)

@@ -39,10 +39,10 @@ public final class SQLiteDatabase: Sendable {
     /// queue on the busy timeout instead of failing halfway. Any error rolls everything back.
     public func transaction<T>(_ body: (Connection) throws -> T) throws -> T {
         try withConnection { connection in
-            try connection.run("BEGIN IMMEDIATE")
+            try connection.run(.begin)
             do {
                 let result = try body(connection)
-                try connection.run("COMMIT")
+                try connection.run(.commit)
                 return result
             } catch {
                 try? connection.execute("ROLLBACK")
@@ -87,6 +87,7 @@ public final class Connection: @unchecked Sendable {
 
     deinit {
         for statement in statements.values { sqlite3_finalize(statement) }
+        for statement in transactionStatements { sqlite3_finalize(statement) }
         sqlite3_close_v2(handle)
     }
 
@@ -100,12 +101,30 @@ public final class Connection: @unchecked Sendable {
         guard code == SQLITE_OK else { throw error(code, sql) }
     }
 
-    /// Runs one statement without parameters or rows, prepared once (BEGIN and COMMIT, twice a write).
-    public func run(_ sql: String) throws(SQLiteError) {
-        let statement = try prepared(sql)
+    /// The two statements of every write transaction, kept apart from the cache: looking them up
+    /// there hashed their text twice a write.
+    enum TransactionStatement: Int {
+        case begin, commit
+
+        var sql: String { self == .begin ? "BEGIN IMMEDIATE" : "COMMIT" }
+    }
+    private var transactionStatements: [OpaquePointer?] = [nil, nil]
+
+    /// Runs BEGIN IMMEDIATE or COMMIT, each prepared once.
+    func run(_ kind: TransactionStatement) throws(SQLiteError) {
+        let statement: OpaquePointer
+        if let prepared = transactionStatements[kind.rawValue] {
+            statement = prepared
+        } else {
+            var made: OpaquePointer?
+            let code = sqlite3_prepare_v3(handle, kind.sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &made, nil)
+            guard code == SQLITE_OK, let made else { throw error(code, "prepare \(kind.sql)") }
+            transactionStatements[kind.rawValue] = made
+            statement = made
+        }
         let code = sqlite3_step(statement)
         sqlite3_reset(statement)
-        guard code == SQLITE_DONE else { throw error(code, sql) }
+        guard code == SQLITE_DONE else { throw error(code, kind.sql) }
     }
 
     /// Runs a statement and returns its rows as text columns (NULL as nil).

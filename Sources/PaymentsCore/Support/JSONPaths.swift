@@ -7,8 +7,8 @@ public struct JSONPaths: Sendable {
     let selection: JSONSelection
     /// The slot of each path's value, in the order of `paths`.
     let valueSlots: [Int]
-    /// The slot of each object on the way to a path (`["data"]`, `["data", "object"]`, and `[]` for the top).
-    let containerSlots: [[String]: Int]
+    /// The slot of the object that holds each path's value, in the order of `paths`.
+    let parentSlots: [Int]
     let slotCount: Int
 
     public init(_ paths: [[String]]) {
@@ -41,7 +41,7 @@ public struct JSONPaths: Sendable {
         }
         self.selection = selection(under: [])
         self.valueSlots = valueSlots
-        self.containerSlots = containers
+        self.parentSlots = paths.map { containers[Array($0.dropLast())]! }
         self.slotCount = next
     }
 }
@@ -49,7 +49,8 @@ public struct JSONPaths: Sendable {
 /// The values at a `JSONPaths`' paths in one JSON text, read as strictly as `JSONValue(parsing:)` reads
 /// it (the same texts refused, with the same errors).
 public struct JSONCaptures: Sendable {
-    public let paths: JSONPaths
+    let valueSlots: [Int]
+    let parentSlots: [Int]
     let slots: Slots
 
     struct Slots: Sendable {
@@ -64,17 +65,16 @@ public struct JSONCaptures: Sendable {
     }
 
     public init(parsing bytes: [UInt8], paths: JSONPaths, maximumDepth: Int = 64) throws(JSONSyntaxError) {
-        self.paths = paths
+        self.valueSlots = paths.valueSlots
+        self.parentSlots = paths.parentSlots
         self.slots = try StrictJSONParser.capture(bytes, paths, maximumDepth: maximumDepth)
     }
 
     /// The value at `paths.paths[index]`, or nil when the text has none there (a member missing, or
     /// something other than an object on the way).
-    public subscript(index: Int) -> JSONValue? { slots.values[paths.valueSlots[index]] }
+    public subscript(index: Int) -> JSONValue? { slots.values[valueSlots[index]] }
 
-    /// Whether the text has an object at `path`, one of the objects on the way to the paths.
-    public func isObject(at path: [String]) -> Bool {
-        guard let slot = paths.containerSlots[path] else { preconditionFailure("\(path) does not lead to any of the paths") }
-        return slots.objects[slot]
-    }
+    /// Whether the text has an object where `paths.paths[index]` would be a member (`["data", "object"]`
+    /// for `["data", "object", "id"]`), whether or not that member is there.
+    public func hasParentObject(_ index: Int) -> Bool { slots.objects[parentSlots[index]] }
 }

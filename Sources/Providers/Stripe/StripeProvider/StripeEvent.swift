@@ -53,7 +53,7 @@ extension StripeEvent {
     init?(parsing body: [UInt8]) {
         guard let fields = try? JSONCaptures(parsing: body, paths: Self.fieldsRead) else { return nil }
         func value(_ field: Field) -> JSONValue? { fields[field.rawValue] }
-        guard let id = value(.id)?.string, let type = value(.type)?.string, fields.isObject(at: ["data", "object"]) else { return nil }
+        guard let id = value(.id)?.string, let type = value(.type)?.string, fields.hasParentObject(Field.objectID.rawValue) else { return nil }
         func string(_ field: Field) -> String?? {
             switch value(field) {
             case nil, .null?: return .some(nil)
