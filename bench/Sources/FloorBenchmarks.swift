@@ -11,6 +11,9 @@ enum FloorBenchmarks {
         var oursCPU: Double
         var floorWall: Double
         var floorCPU: Double
+        /// The CPU time's user and kernel parts (getrusage), from the round with the least CPU time:
+        /// the kernel's part is the SQLite file locks and writes both sides make.
+        var oursUser = 0.0, oursSystem = 0.0, floorUser = 0.0, floorSystem = 0.0
     }
 
     /// Microseconds per event, wall and CPU, ours and the floor's; the best of `rounds` alternating runs,
@@ -52,22 +55,38 @@ enum FloorBenchmarks {
 
             let perEvent = { (duration: Duration) in duration.seconds / Double(count) * 1_000_000 }
             best.oursWall = min(best.oursWall, perEvent(ours.wall))
-            best.oursCPU = min(best.oursCPU, perEvent(ours.cpu))
             best.floorWall = min(best.floorWall, perEvent(floor.wall))
-            best.floorCPU = min(best.floorCPU, perEvent(floor.cpu))
+            if perEvent(ours.cpu) < best.oursCPU {
+                (best.oursCPU, best.oursUser, best.oursSystem) = (perEvent(ours.cpu), perEvent(ours.user), perEvent(ours.system))
+            }
+            if perEvent(floor.cpu) < best.floorCPU {
+                (best.floorCPU, best.floorUser, best.floorSystem) = (perEvent(floor.cpu), perEvent(floor.user), perEvent(floor.system))
+            }
         }
         return best
     }
 }
 
-/// Wall time (CLOCK_MONOTONIC) and the thread's CPU time, read together around the same work.
+/// Wall time (CLOCK_MONOTONIC) and the thread's CPU time, with its user and kernel parts, read
+/// together around the same work.
 enum Both {
-    static func measure(_ body: () throws -> Void) rethrows -> (wall: Duration, cpu: Duration) {
+    static func measure(_ body: () throws -> Void) rethrows -> (wall: Duration, cpu: Duration, user: Duration, system: Duration) {
         let wallStart = monotonic()
         let cpuStart = CPUClock.now()
+        let usageStart = threadUsage()
         try body()
-        return (monotonic() - wallStart, CPUClock.now() - cpuStart)
+        let usageEnd = threadUsage()
+        return (monotonic() - wallStart, CPUClock.now() - cpuStart,
+                duration(usageEnd.ru_utime) - duration(usageStart.ru_utime), duration(usageEnd.ru_stime) - duration(usageStart.ru_stime))
     }
+
+    static func threadUsage() -> rusage {
+        var usage = rusage()
+        getrusage(__rusage_who_t(1), &usage)  // RUSAGE_THREAD, which Glibc's module does not export by name
+        return usage
+    }
+
+    static func duration(_ time: timeval) -> Duration { .seconds(time.tv_sec) + .microseconds(time.tv_usec) }
 
     static func monotonic() -> Duration {
         var spec = timespec()

@@ -38,6 +38,10 @@ do {
             Metric(key: "floor_cpu_us_per_event", label: "C floor, CPU per event", unit: "µs", higherIsBetter: false, value: costs.floorCPU),
             Metric(key: "webhook_to_floor_wall_ratio", label: "ours / floor, wall", unit: "×", higherIsBetter: false, value: costs.oursWall / costs.floorWall),
             Metric(key: "webhook_to_floor_cpu_ratio", label: "ours / floor, CPU", unit: "×", higherIsBetter: false, value: costs.oursCPU / costs.floorCPU),
+            Metric(key: "webhook_user_us_per_event", label: "webhook path, CPU in user space", unit: "µs", higherIsBetter: false, value: costs.oursUser),
+            Metric(key: "webhook_system_us_per_event", label: "webhook path, CPU in the kernel", unit: "µs", higherIsBetter: false, value: costs.oursSystem),
+            Metric(key: "floor_user_us_per_event", label: "C floor, CPU in user space", unit: "µs", higherIsBetter: false, value: costs.floorUser),
+            Metric(key: "floor_system_us_per_event", label: "C floor, CPU in the kernel", unit: "µs", higherIsBetter: false, value: costs.floorSystem),
         ]
     }
     if let python = option("--python"), wanted("python") {
