@@ -135,7 +135,7 @@ let package = Package(
             "FunctionSupport", "PaymentsCore", "TestSupport", crypto, cryptoExtras, x509, .product(name: "Hummingbird", package: "hummingbird"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "ProvidersTests", dependencies: [
-            "StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsSQLite", "FunctionSupport", "TestSupport", cryptoExtras, x509,
+            "StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsSQLite", "FunctionSupport", "TestSupport", crypto, cryptoExtras, x509,
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
     ]

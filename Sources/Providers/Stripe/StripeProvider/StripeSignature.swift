@@ -10,11 +10,11 @@ public struct StripeSignature: Sendable {
     public var tolerance: Double
     /// One HMAC per secret with the key already absorbed, copied for each delivery: keying HMAC costs
     /// as much as hashing a kilobyte of body, and the secret does not change between deliveries.
-    private let keyed: [HMAC<SHA256>]
+    private let keyed: [KeyedSHA256]
 
     public init(secrets: [String], tolerance: Double = 300) {
         self.secrets = secrets.map { SymmetricKey(data: Array($0.utf8)) }
-        self.keyed = self.secrets.map { HMAC<SHA256>(key: $0) }
+        self.keyed = self.secrets.map(KeyedSHA256.init(key:))
         self.tolerance = tolerance
     }
 
@@ -31,11 +31,8 @@ public struct StripeSignature: Sendable {
         prefix.append(UInt8(ascii: "."))
         // Every secret and every signature is compared, so timing says nothing about which one matched.
         var matched = false
-        for var mac in keyed {
-            mac.update(data: prefix)
-            mac.update(data: body)
-            let expected = mac.finalize()
-            expected.withUnsafeBytes { expected in
+        for mac in keyed {
+            mac.authenticationCode(of: prefix, then: body).withUnsafeBytes { expected in
                 for signature in signatures where ConstantTime.equals(expected, signature) { matched = true }
             }
         }
