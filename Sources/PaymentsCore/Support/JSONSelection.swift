@@ -16,6 +16,9 @@ public struct JSONSelection: Sendable, Equatable {
         /// without copying a member (each copy retained its name, its bytes and its selection).
         let names: [UInt8]
         let nameEnds: [Int]
+        /// A bit for each length of name below 64: most keys of an event are none of the names kept,
+        /// and their length alone says so.
+        let nameLengths: UInt64
 
         init(_ list: [Member]) {
             self.list = list
@@ -23,6 +26,7 @@ public struct JSONSelection: Sendable, Equatable {
             names = list.flatMap(\.utf8)
             var end = 0
             nameEnds = list.map { end += $0.utf8.count; return end }
+            nameLengths = list.reduce(0) { $1.utf8.count < 64 ? $0 | 1 << UInt64($1.utf8.count) : $0 }
         }
 
         var count: Int { list.count }
@@ -30,7 +34,8 @@ public struct JSONSelection: Sendable, Equatable {
         static func == (a: Members, b: Members) -> Bool { a.list == b.list }
 
         func index(ofASCII key: UnsafeBufferPointer<UInt8>) -> Int? {
-            names.withUnsafeBufferPointer { names in
+            if key.count < 64, nameLengths & 1 << UInt64(key.count) == 0 { return nil }
+            return names.withUnsafeBufferPointer { names in
                 var start = 0
                 for (index, end) in nameEnds.enumerated() {
                     defer { start = end }
