@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 import XCTest
 import PaymentsCore
-import LambdaRuntime
+@testable import LambdaRuntime
 import TestSupport
 
 /// The Runtime API client without libcurl: the loop works over it, several requests share one
@@ -50,6 +50,16 @@ final class LoopbackHTTPClientTests: XCTestCase {
         XCTAssertEqual(server.connections, 2, "one connection until the server closed it, then one more")
         XCTAssertEqual(server.requests.map { $0.split(separator: " ").prefix(2).joined(separator: " ") }, ["GET /a", "POST /b", "GET /c", "GET /d"])
         XCTAssertTrue(server.requests[1].hasSuffix("\r\n\r\nhi"))
+    }
+
+    func testTheResponseHeadIsReadAsBytes() throws {
+        let head = Array("HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nX-Twice:  a\r\nx-twice:\tb\r\nNo-Colon\r\nX-Lone: c\rd".utf8)
+        let (status, headers) = try LoopbackHTTPClient.parseHead(head[...])
+        XCTAssertEqual(status, 202)
+        XCTAssertEqual(headers, ["content-type": "application/json", "x-twice": "a, b", "x-lone": "c\rd"])
+        for bad in ["", "HTTP/1.1", "HTTP/2 200 OK", "ICY 200 OK", "HTTP/1.1 abc OK"] {
+            XCTAssertThrowsError(try LoopbackHTTPClient.parseHead(Array(bad.utf8)[...]), bad)
+        }
     }
 
     func testANonLoopbackURLIsRefused() {
