@@ -44,10 +44,10 @@ public struct WebhookFunction: RequestHandler {
             context.logger.warning("webhook refused", ["provider": provider, "problem": error.problem.type, "reason": error.problem.detail])
             return error.problem.response
         }
-        if notifications.isEmpty {
+        guard !notifications.isEmpty else {
             context.logger.info("webhook ignored: event type not handled", ["provider": provider])
+            return Self.received
         }
-        guard !notifications.isEmpty else { return Self.received }
         // One delivery may carry several notifications about one payment (an approval and the capture
         // it led to): they are one change, joined first, so one transition with one event. The reads
         // and the writes are one transaction where the store has them (SQLite).

@@ -345,3 +345,17 @@ struct StrictJSONParser {
         return value
     }
 }
+
+/// A string as the strict reader read it: where its content lies in the text and, when it had escapes,
+/// the content with them resolved. A string without escapes (nearly all) costs no allocation.
+struct StringContent {
+    var range: Range<Int>
+    var decoded: [UInt8]?
+    var isASCII: Bool
+
+    /// The content's bytes, escapes resolved; `text` is the JSON text it was read from.
+    func withBytes<R>(in text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if let decoded { return try decoded.withUnsafeBufferPointer(body) }
+        return try body(UnsafeBufferPointer(rebasing: text[range]))
+    }
+}
