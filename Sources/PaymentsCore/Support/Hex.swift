@@ -28,18 +28,10 @@ public enum Hex {
 
     /// Decodes hex text; nil for odd length or a non-hex digit.
     public static func decode(_ text: String) -> [UInt8]? {
-        decode(digits: text.utf8)
+        Array(text.utf8).withUnsafeBufferPointer(decode(buffer:))
     }
 
-    /// Decodes hex digits given as UTF-8 bytes (a slice of a header, say).
-    public static func decode<Digits: Collection>(digits: Digits) -> [UInt8]? where Digits.Element == UInt8 {
-        // A String view's indices are slow to step, and this generic is not specialised across
-        // modules: the digits are copied once and read by a plain function.
-        let digits = Array(digits)
-        return digits.withUnsafeBufferPointer(decode(buffer:))
-    }
-
-    /// Decodes hex digits in a buffer.
+    /// Decodes hex digits in a buffer (a slice of a header, say); nil as above.
     public static func decode(buffer digits: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard digits.count % 2 == 0 else { return nil }
         var out: [UInt8] = []
