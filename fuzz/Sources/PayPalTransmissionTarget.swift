@@ -1,0 +1,56 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import PaymentsCore
+@testable import PayPalProvider
+
+/// PayPal's PAYPAL-* headers, as a forger controls them: the input's first five lines are the
+/// transmission id, time, signature, certificate URL and algorithm, the rest is the body. The
+/// delivery arrives at the transmission's own time, so the fuzzer gets past the replay window to
+/// the certificate URL check and the RSA check against the pinned fixture certificate.
+extension FuzzTarget {
+    static let paypalTransmission = FuzzTarget(name: "paypal-transmission", prepare: { _ = PayPalFuzzFixtures.authenticator }) { bytes in
+        let parts = fields(bytes, count: 6)
+        let names = ["PAYPAL-TRANSMISSION-ID", "PAYPAL-TRANSMISSION-TIME", "PAYPAL-TRANSMISSION-SIG", "PAYPAL-CERT-URL", "PAYPAL-AUTH-ALGO"]
+        var headers: [String: String] = [:]
+        for (name, value) in zip(names, parts) { headers[name.lowercased()] = value }
+        let body = parts.count > 5 ? Array(parts[5].utf8) : []
+        let time = parts.count > 1 ? parts[1] : ""
+        let parsed = PayPalTransmission.parseTime(time)
+        if let parsed { check(parsed.isFinite, "a transmission time read as \(parsed)") }
+        let url = parts.count > 3 ? parts[3] : ""
+        if let host = PayPalCertificateURL.paypalHost(of: url) {
+            check(PayPalCertificateURL.exactHosts.contains(host) || PayPalCertificateURL.isPayPalName(host), "a certificate URL host \(host) passed that is not PayPal's")
+            // The allowed host is the URL's authority as written (ASCII, case aside), not a look-alike of it.
+            let authority = Array(url.utf8.dropFirst(8).prefix { ![UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#")].contains($0) })
+            let lowered = authority.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+            check(lowered == Array(host.utf8), "the allowed host \(host) is not the URL's authority as written")
+        }
+        let request = APIGatewayV2Request(method: "POST", path: "/webhooks/paypal", headers: headers, body: String(decoding: body, as: UTF8.self))
+        let delivery = WebhookDelivery(body: body, request: request, receivedAt: parsed ?? 1_764_000_001)
+        do {
+            _ = try PayPalFuzzFixtures.authenticator.notifications(in: delivery)
+            check(false, "a delivery the fuzzer made verified without PayPal's key")
+        } catch {}
+    }
+}
+
+/// The committed test certificates (Tests/Fixtures/PayPal/certs), read once from the repository
+/// the fuzzer runs in (scripts/fuzz.sh runs it from the top).
+enum PayPalFuzzFixtures {
+    static func text(_ name: String) -> String {
+        let path = "Tests/Fixtures/PayPal/certs/\(name)"
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else { fatalError("cannot read \(path): run from the repository's top") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static let leafPEM = text("leaf.pem")
+    static let caPEM = text("ca.pem")
+
+    static let authenticator: PayPalWebhookAuthenticator = {
+        let certificates = try! PayPalCertificates(.pinned(pem: leafPEM))
+        return PayPalWebhookAuthenticator(verifier: PayPalWebhookVerifier(webhookID: "WH-FIXTURE-0001", method: .offline(certificates)), capture: nil)
+    }()
+}
