@@ -28,7 +28,9 @@ for target in "${targets[@]}"; do
     mkdir -p "$grown" "$findings"
     status=0
     # The grown folder comes first: libFuzzer writes what it finds new into the first folder only.
-    FUZZ_TARGET="$target" ASAN_OPTIONS="detect_leaks=1:${ASAN_OPTIONS:-}" "$binary" \
+    # Swift's own crash backtracer trips ASan while it reads the stack: libFuzzer's report is enough.
+    FUZZ_TARGET="$target" SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="detect_leaks=1:${ASAN_OPTIONS:-}" \
+        LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp:${LSAN_OPTIONS:-}" "$binary" \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 -detect_leaks=1 \
         -max_len=16384 -print_final_stats=1 -artifact_prefix="$findings/" \
         "$grown" "fuzz/corpus/$target" > "$log" 2>&1 || status=$?

@@ -62,3 +62,5 @@ bounded 900 "the contract test" bash scripts/contract_test.sh
 bounded 1200 "the AWS end-to-end test" bash scripts/aws_e2e_test.sh
 bounded 900 "the binary checks" bash scripts/check_binaries.sh
 bounded 1500 "the deploy checks" bash scripts/deploy_checks.sh
+# 6. the libFuzzer targets (scripts/fuzz.sh: the parsers of what an attacker sends), 10 s each here.
+bounded 900 "the fuzz targets" bash scripts/fuzz.sh 10

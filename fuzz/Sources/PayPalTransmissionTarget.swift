@@ -11,7 +11,7 @@ import PaymentsCore
 /// delivery arrives at the transmission's own time, so the fuzzer gets past the replay window to
 /// the certificate URL check and the RSA check against the pinned fixture certificate.
 extension FuzzTarget {
-    static let paypalTransmission = FuzzTarget(name: "paypal-transmission", prepare: { _ = PayPalFuzzFixtures.authenticator }) { bytes in
+    static let paypalTransmission = FuzzTarget(name: "paypal-transmission", prepare: { _ = (PayPalFuzzFixtures.authenticator, PayPalFuzzFixtures.signatures) }) { bytes in
         let parts = fields(bytes, count: 6)
         let names = ["PAYPAL-TRANSMISSION-ID", "PAYPAL-TRANSMISSION-TIME", "PAYPAL-TRANSMISSION-SIG", "PAYPAL-CERT-URL", "PAYPAL-AUTH-ALGO"]
         var headers: [String: String] = [:]
@@ -32,22 +32,30 @@ extension FuzzTarget {
         let delivery = WebhookDelivery(body: body, request: request, receivedAt: parsed ?? 1_764_000_001)
         do {
             _ = try PayPalFuzzFixtures.authenticator.notifications(in: delivery)
-            check(false, "a delivery the fuzzer made verified without PayPal's key")
+            // Only the fixtures' own signatures (made with the leaf's private key) may verify.
+            let signature = (try? PayPalTransmission(delivery))?.signature ?? []
+            check(PayPalFuzzFixtures.signatures.contains(signature), "a delivery the fuzzer signed verified without PayPal's key")
         } catch {}
     }
 }
 
-/// The committed test certificates (Tests/Fixtures/PayPal/certs), read once from the repository
+/// The committed test certificates and signed deliveries (Tests/Fixtures/PayPal), read once from the repository
 /// the fuzzer runs in (scripts/fuzz.sh runs it from the top).
 enum PayPalFuzzFixtures {
     static func text(_ name: String) -> String {
-        let path = "Tests/Fixtures/PayPal/certs/\(name)"
+        let path = "Tests/Fixtures/PayPal/\(name)"
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else { fatalError("cannot read \(path): run from the repository's top") }
         return String(decoding: data, as: UTF8.self)
     }
 
-    static let leafPEM = text("leaf.pem")
-    static let caPEM = text("ca.pem")
+    static let leafPEM = text("certs/leaf.pem")
+    static let caPEM = text("certs/ca.pem")
+
+    /// The transmission signatures of the signed fixture deliveries (the corpus's seeds).
+    static let signatures: Set<[UInt8]> = {
+        guard case .array(let events)? = try? JSONValue(parsing: text("webhooks/manifest.json"))["events"] else { fatalError("no PayPal webhook manifest") }
+        return Set(events.compactMap { $0["transmissionSig"]?.string.flatMap { Data(base64Encoded: $0) }.map(Array.init) })
+    }()
 
     static let authenticator: PayPalWebhookAuthenticator = {
         let certificates = try! PayPalCertificates(.pinned(pem: leafPEM))
