@@ -92,6 +92,8 @@ for name, (time, url) in {
     "port": (first["transmissionTime"], "https://api.paypal.com:8443/cert"),
     "wildcard": (first["transmissionTime"], "https://*.paypal.com/cert"),
     "upper-case": (first["transmissionTime"], "https://API.PAYPAL.COM/cert"),
+    # A finding: U+212A KELVIN SIGN lower-cases to "k", so this passed as api.k.paypal.com.
+    "finding-kelvin-host": (first["transmissionTime"], "https://api.\u212a.paypal.com/cert"),
 }.items():
     lines = [first["transmissionId"], time, first["transmissionSig"], url, paypal["authAlgo"]]
     write("paypal-transmission", f"hand-{name}", "\n".join(lines) + "\n{}")

@@ -120,7 +120,9 @@ enum PayPalCertificateURL {
         guard url.hasPrefix(prefix), url.utf8.count <= 2048 else { return nil }
         let rest = url.dropFirst(prefix.count)
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let host = authority.lowercased()
+        // ASCII case folding only: String.lowercased() maps U+212A KELVIN SIGN to "k", which let a host
+        // that is not literally a PayPal name through (found by fuzz/, the paypal-transmission target).
+        let host = String(decoding: authority.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
         guard !host.isEmpty, host.utf8.allSatisfy({ (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }),
               !host.hasPrefix("."), !host.contains("..")
         else { return nil }
