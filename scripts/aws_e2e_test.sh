@@ -87,7 +87,7 @@ export AWS_REGION=eu-west-1
 export PAYMENTS_STORE="dynamodb:payments-e2e"
 export PAYMENTS_EVENTS="eventbridge:shop-e2e"
 export STRIPE_SECRET_KEY="sk_test_aws$(python3 -c 'import secrets; print(secrets.token_hex(8))')"
-export STRIPE_WEBHOOK_SECRET="whsec_$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+export STRIPE_WEBHOOK_SECRET="$(python3 scripts/random_credential.py stripe-webhook-secret)"
 start_stripe
 
 # ------------------------------------------------------------ 1. signatures checked, happy path

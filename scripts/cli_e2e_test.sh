@@ -47,7 +47,7 @@ export DELIVERY_STORE="sqlite:$WORK/delivery.sqlite"
 export NOTIFICATION_STORE="sqlite:$WORK/notifications.sqlite"
 export STRIPE_SECRET_KEY="sk_test_e2e$(python3 -c 'import secrets; print(secrets.token_hex(12))')"
 export STRIPE_API_BASE="$FAKE_BASE"
-export STRIPE_WEBHOOK_SECRET="whsec_$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+export STRIPE_WEBHOOK_SECRET="$(python3 scripts/random_credential.py stripe-webhook-secret)"
 stats() { curl -s "$STRIPE_API_BASE/__stats" | json '["create_calls"]'; }
 
 # Create, then the same Idempotency-Key again.
@@ -110,7 +110,7 @@ export PAYPAL_CLIENT_ID="e2e-client-$(rand 8)"
 export PAYPAL_CLIENT_SECRET="e2e-secret-$(rand 16)"
 start_fake paypal --client-id "$PAYPAL_CLIENT_ID" --client-secret "$PAYPAL_CLIENT_SECRET"
 export PAYPAL_API_BASE="$FAKE_BASE"
-export PAYPAL_WEBHOOK_ID="WH-E2E-$(rand 8)"
+export PAYPAL_WEBHOOK_ID="$(python3 scripts/random_credential.py paypal-webhook-id)"
 export PAYPAL_WEBHOOK_CERT="$WORK/paypal-certs/leaf.pem"   # made below, before the webhook runs
 pp_stat() { curl -s "$PAYPAL_API_BASE/__stats" | json "$1"; }
 
@@ -197,8 +197,8 @@ check "paypal: a leaf not trusted is refused" bash -c "
 # ---------------------------------------------------------------- Braintree
 echo "# Braintree"
 export BRAINTREE_MERCHANT_ID="e2emerchant$(rand 6)"
-export BRAINTREE_PUBLIC_KEY="$(rand 8)"
-export BRAINTREE_PRIVATE_KEY="$(rand 16)"
+export BRAINTREE_PUBLIC_KEY="$(python3 scripts/random_credential.py braintree-public-key)"
+export BRAINTREE_PRIVATE_KEY="$(python3 scripts/random_credential.py braintree-private-key)"
 start_fake braintree --merchant-id "$BRAINTREE_MERCHANT_ID" --public-key "$BRAINTREE_PUBLIC_KEY" \
     --private-key "$BRAINTREE_PRIVATE_KEY" --currency USD
 export BRAINTREE_API_BASE="$FAKE_BASE"

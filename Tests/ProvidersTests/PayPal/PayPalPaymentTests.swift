@@ -260,7 +260,7 @@ import Testing
     }
 
     @Test func functionsNameTheirMissingSettings() throws {
-        let complete = ["PAYPAL_CLIENT_ID": "id", "PAYPAL_CLIENT_SECRET": "secret", "PAYPAL_WEBHOOK_ID": "WH-1",
+        let complete = ["PAYPAL_CLIENT_ID": "id", "PAYPAL_CLIENT_SECRET": "secret", "PAYPAL_WEBHOOK_ID": PayPalFixtures.webhookID,
                         "PAYPAL_WEBHOOK_CERT": PayPalFixtures.certsDirectory + "/leaf.pem"]
         _ = try PayPalFunctions.payment.makeHandler(try dependencies(complete))
         _ = try PayPalFunctions.webhook.makeHandler(try dependencies(complete))

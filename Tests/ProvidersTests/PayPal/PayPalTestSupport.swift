@@ -66,7 +66,7 @@ final class PayPalFakeHTTP: HTTPClient, @unchecked Sendable {
 
 /// The PayPal fixtures made by scripts/paypal_webhooks.py, and the keys to make more.
 enum PayPalFixtures {
-    static let webhookID = "WH-FIXTURE-0001"
+    static let webhookID = "54G9F6M4PS635I2IM"
     static let paymentID = "pay_fixture0002"
     static let orderID = "ord_fixture0002"
     static let paypalOrderID = "5O190127TN364715T"
