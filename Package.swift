@@ -110,7 +110,7 @@ let package = Package(
         ]),
 
         // Benchmarks (release build): bench/run.sh drives it.
-        .executableTarget(name: "payments-bench", dependencies: ["FunctionSupport", "StripeProvider", "TestSupport", "BenchFloor"], path: "bench/Sources"),
+        .executableTarget(name: "payments-bench", dependencies: ["FunctionSupport", "AWSAdapters", "StripeProvider", "TestSupport", "BenchFloor"], path: "bench/Sources"),
         // The C floor the webhook path is compared with (OpenSSL's HMAC, SQLite's prepared statements).
         .target(name: "BenchFloor", path: "bench/Floor", linkerSettings: [.linkedLibrary("crypto"), .linkedLibrary("sqlite3")]),
         // A minimal C bootstrap (Runtime API over a socket, OpenSSL HMAC, a scan): the cold-start and loop floor.
@@ -135,7 +135,7 @@ let package = Package(
             "FunctionSupport", "PaymentsCore", "TestSupport", crypto, cryptoExtras, x509, .product(name: "Hummingbird", package: "hummingbird"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "ProvidersTests", dependencies: [
-            "StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsSQLite", "FunctionSupport", "TestSupport", crypto, cryptoExtras, x509,
+            "StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsSQLite", "FunctionSupport", "AWSAdapters", "TestSupport", crypto, cryptoExtras, x509,
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
     ]
