@@ -1,16 +1,16 @@
 /// The shape a provider's credential really has, and the test that a configured value has it and is
 /// not a placeholder. A webhook function checks its secret with this at start: a secret anyone can
-/// guess (`whsec_pending`, `WH-1`, `pub`) would let anyone sign notifications that move payments.
+/// guess (`…_pending`, `WH-1`, `pub`) would let anyone sign notifications that move payments.
 ///
 /// Its problems never quote the value: they end up in init errors and logs.
 public struct SecretShape: Sendable {
     /// The characters a real value is made of after `prefix`.
     public enum Alphabet: Sendable {
-        /// A–Z a–z 0–9 (Stripe's endpoint secrets).
+        /// A–Z a–z 0–9.
         case alphanumeric
-        /// A–Z 0–9 (PayPal's ids).
+        /// A–Z 0–9.
         case upperAlphanumeric
-        /// a–z 0–9 (Braintree's keys).
+        /// a–z 0–9.
         case lowerAlphanumeric
 
         func contains(_ byte: UInt8) -> Bool {
@@ -37,7 +37,7 @@ public struct SecretShape: Sendable {
     public var alphabet: Alphabet
     public var lengths: ClosedRange<Int>
     /// Fewer different characters than this is a typed or repeated value, not a random one. Chosen so a
-    /// random value of the shortest length (hex, or PayPal's mostly-digit ids) falls below it less than
+    /// random value of the shortest length (hex, or ids made mostly of digits) falls below it less than
     /// once in ten billion.
     public var minimumDistinct: Int
 
