@@ -10,6 +10,8 @@
 # Ends with `cli e2e: N passed, M failed`, non-zero on any failure. KEEP_WORK=1 keeps the temp dir for a look.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# The providers' SDKs live in the virtualenv scripts/setup.sh made, never in the system Python.
+export PATH="$PWD/.venv/bin:$PATH"
 
 swift build --product payments >/dev/null || exit 1
 PAYMENTS="$(swift build --show-bin-path)/payments"
