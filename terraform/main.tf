@@ -127,3 +127,72 @@ module "api" {
   log_retention_days     = var.log_retention_days
   tags                   = local.tags
 }
+
+# The provider credentials: SSM SecureString parameters SSM_PREFIX/NAME, created by the operator with
+# this key (`aws ssm put-parameter --type SecureString --key-id alias/TABLE-secrets`, docs/deploy.md).
+# Terraform never reads them: the functions get the parameters' names (functions.tf) and read the
+# values at run time; each role may decrypt only its own parameters (permissions.tf).
+resource "aws_kms_key" "secrets" {
+  description             = "Payments: provider credentials in SSM Parameter Store (${var.ssm_parameter_prefix}/*)"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "AccountAdministersThroughIAM"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root" }
+      Action    = "kms:*"
+      Resource  = "*"
+    }]
+  })
+  tags = local.tags
+}
+
+resource "aws_kms_alias" "secrets" {
+  name          = "alias/${var.table_name}-secrets"
+  target_key_id = aws_kms_key.secrets.key_id
+}
+
+# Only the relays may put the events of this system on the bus: the payments table's outbox-relay the
+# shop.payments events, each consumer table's relay that consumer's events. A consumer trusts an event
+# by its source (Delivery ships on a PaymentSucceeded of shop.payments), so anyone else in the account
+# with events:PutEvents on the bus could otherwise have an order shipped. Same-account callers are
+# allowed by their IAM policies; an explicit Deny here overrides them for these sources. events:source
+# holds every entry's source of a PutEvents call, hence ForAnyValue. The role ARNs are computed (not
+# read from module.iam) so a disabled consumer's source is refused to everyone.
+locals {
+  bus_event_sources = {
+    "shop.payments"      = "outbox-relay"
+    "shop.delivery"      = "delivery-outbox-relay"
+    "shop.notifications" = "notification-outbox-relay"
+  }
+}
+
+resource "aws_cloudwatch_event_bus_policy" "only_relays_publish" {
+  event_bus_name = module.events.bus_name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [for source, relay in local.bus_event_sources : {
+      Sid       = "Only${replace(title(replace(relay, "-", " ")), " ", "")}Puts${replace(title(replace(source, ".", " ")), " ", "")}"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "events:PutEvents"
+      Resource  = module.events.bus_arn
+      Condition = {
+        "ForAnyValue:StringEquals" = { "events:source" = [source] }
+        ArnNotEquals               = { "aws:PrincipalArn" = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/${var.function_name_prefix}${relay}"] }
+      }
+    }]
+  })
+}
+
+# SNS's SMS settings are the account's: a monthly spend limit (USD; SNS stops sending SMS for the rest
+# of the month once reached, so SMS pumping costs at most this) and transactional delivery. Made only
+# when Notification sends SMS. An account starts with a 1 USD limit; a higher one needs a quota
+# increase (AWS Support) before apply, or SNS refuses it.
+resource "aws_sns_sms_preferences" "account" {
+  count               = var.enable_notification && contains(var.notification_channels, "sms") ? 1 : 0
+  monthly_spend_limit = var.sms_monthly_spend_limit
+  default_sms_type    = "Transactional"
+}
