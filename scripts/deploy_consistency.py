@@ -354,11 +354,14 @@ def security_checks(main_tf, consumers_doc, sls, sls_consumers, swift):
                             ("Services/Notification/NotificationService/NotificationEvents.swift", "notification-outbox-relay"))
     }
     relay_names = set(locals_of(consumers_doc).get("consumer_relay_names", {}).values()) | {"outbox-relay"}
-    sources = locals_of(main_tf).get("bus_event_sources", {})
+    bus_locals = locals_of(load_tf("bus_policy.tf"))
+    sources = bus_locals.get("bus_event_sources", {})
     check(sources == code_sources and set(sources.values()) == relay_names,
           "terraform: the bus policy holds each source of the code (PaymentEvent, ShipmentEvents, NotificationEvents) to its table's relay",
           f"terraform {sources}, code {code_sources}, relays {sorted(relay_names)}")
-    bus_policy = present(resource, main_tf, "aws_cloudwatch_event_bus_policy", "only_relays_publish").get("policy", "")
+    check(present(resource, main_tf, "aws_cloudwatch_event_bus_policy", "only_relays_publish").get("policy") == "${local.bus_policy}",
+          "terraform: the bus's policy is bus_policy.tf's")
+    bus_policy = bus_locals.get("bus_policy", "")
     check(all(part in bus_policy for part in ('Effect = \"Deny\"', 'Principal = \"*\"', 'Action = \"events:PutEvents\"',
                                               '\"ForAnyValue:StringEquals\" = {\"events:source\" = [source]}',
                                               '\"aws:PrincipalArn\"', "role/${var.function_name_prefix}${relay}")),

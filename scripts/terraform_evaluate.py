@@ -16,6 +16,10 @@ keys' and bus's ARNs), and has a provider-less `terraform apply` compute them in
 - the resolved roles: each function may `ssm:GetParameter` exactly its own secrets' parameter ARNs and
   `kms:Decrypt` the secrets key only with kms:EncryptionContext:PARAMETER_ARN among those same ARNs
   (and kms:ViaService SSM); a function without secrets has neither;
+- with both consumers on: only notification may publish to SNS, to no SNS ARN (phone numbers only);
+  NOTIFICATION_SMS_COUNTRIES from the variable; the bus policy (bus_policy.tf) denies each source's
+  PutEvents to every principal but its table's relay role, and those are exactly the roles that may
+  PutEvents;
 - the variables' validations: payment_routes_authorization = NONE refused unless
   allow_unauthenticated_payment_routes; Notification with SMS refused without notification_sms_countries;
   a malformed calling code or parameter prefix refused.
@@ -51,6 +55,22 @@ STAND_INS = {
     "module.relay_failures.arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:payments-outbox-relay-failures",
     "aws_kms_key.secrets.arn": SECRETS_KEY,
 }
+# What consumers.tf reads from the modules it calls: expressions, not strings (`consumer` is the
+# comprehension's variable where the original indexes a module by it).
+TABLE = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table"
+QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}"
+EXPRESSION_STAND_INS = {
+    "module.consumer_relay_failures[consumer].arn": f'"{QUEUE}:${{consumer}}-outbox-relay-failures"',
+    'module.events.queue_arns["delivery"]': f'"{QUEUE}:shop-delivery"',
+    'module.events.channel_queue_arns["notification"]': f'{{ email = "{QUEUE}:shop-notification-email", sms = "{QUEUE}:shop-notification-sms" }}',
+}
+for table, name in (("delivery_table", "delivery"), ("notification_table", "notifications")):
+    EXPRESSION_STAND_INS.update({
+        f"module.{table}[0].name": f'"{name}"',
+        f"module.{table}[0].arn": f'"{TABLE}/{name}"',
+        f"module.{table}[0].stream_arn": f'"{TABLE}/{name}/stream/2026-12-04T00:00:00.000"',
+        f"module.{table}[0].kms_key_arn": f'"arn:aws:kms:{REGION}:{ACCOUNT}:key/{name}-table-key"',
+    })
 # Data sources and resources that would put a secret's value in the state.
 SECRET_READERS = {"aws_ssm_parameter", "aws_ssm_parameters_by_path", "aws_secretsmanager_secret_version", "aws_kms_secrets",
                   "aws_kms_secret"}
@@ -87,23 +107,49 @@ def catalogue():
     raise SystemExit("functions.tf has no local.catalogue")
 
 
+def without_blocks(text, starts):
+    """The text without its top-level blocks that begin with one of `starts` (module calls, moved blocks):
+    the locals stay. Braces are counted, those of "${...}" included, which balance as well."""
+    out, index = [], 0
+    pattern = re.compile(r"^(?:" + "|".join(re.escape(s) for s in starts) + r")[^\n]*\{", re.M)
+    for match in pattern.finditer(text):
+        if match.start() < index:
+            continue
+        out.append(text[index:match.start()])
+        depth, position = 0, match.end() - 1
+        while True:
+            depth += {"{": 1, "}": -1}.get(text[position], 0)
+            position += 1
+            if depth == 0:
+                break
+        index = position
+    out.append(text[index:])
+    return "".join(out)
+
+
+def stand_in(text, name):
+    for reference, value in EXPRESSION_STAND_INS.items():
+        text = text.replace(reference, value)
+    for reference, value in STAND_INS.items():
+        text = text.replace(reference, json.dumps(value))
+    left = sorted(set(re.findall(r"\b(?:data|module)\.[\w.\[\]\"]+|\baws_\w+\.\w+\.\w+", text)))
+    check(not left, f"{name} reads nothing from providers or modules but the values this script stands in for",
+          f"unknown references {left}: add them to STAND_INS")
+    return text
+
+
 def scratch_folder():
     folder = tempfile.mkdtemp(prefix="tf-evaluate-")
     for name in ("variables.tf", "functions.tf"):
         shutil.copy(os.path.join(TF, name), folder)
-    with open(os.path.join(TF, "permissions.tf")) as handle:
-        text = handle.read()
-    for reference, value in STAND_INS.items():
-        text = text.replace(reference, json.dumps(value))
-    left = sorted(set(re.findall(r"\b(?:data|module)\.[\w.\[\]\"]+|\baws_\w+\.\w+\.\w+", text)))
-    check(not left, "permissions.tf reads nothing from providers or modules but the values this script stands in for",
-          f"unknown references {left}: add them to STAND_INS")
-    with open(os.path.join(folder, "permissions.tf"), "w") as handle:
-        handle.write(text)
+    for name in ("permissions.tf", "consumers.tf", "bus_policy.tf"):
+        with open(os.path.join(TF, name)) as handle:
+            text = without_blocks(handle.read(), ('module "', "moved "))
+        with open(os.path.join(folder, name), "w") as handle:
+            handle.write(stand_in(text, name))
     with open(os.path.join(folder, "evaluate.tf"), "w") as handle:
-        handle.write('locals {\n  consumer_permissions = {} # consumers.tf, which this evaluation leaves out\n}\n'
-                     'output "environments" {\n  value = local.environments\n}\n'
-                     'output "permissions" {\n  value = local.permissions\n}\n')
+        for output in ("environments", "permissions", "consumer_environments", "consumer_relay_environments", "bus_policy"):
+            handle.write(f'output "{output}" {{\n  value = local.{output}\n}}\n')
     return folder
 
 
@@ -113,14 +159,26 @@ def terraform(folder, *args, merged=True):
                           stderr=subprocess.STDOUT if merged else subprocess.PIPE, text=True, env=environment)
 
 
-def evaluate(folder, prefix):
-    applied = terraform(folder, "apply", "-auto-approve", "-no-color", "-var", f"ssm_parameter_prefix={prefix}")
-    if not check(applied.returncode == 0, f"terraform evaluates the environments and roles (prefix {prefix})", applied.stdout[-2000:]):
+def apply(folder, what, *variables):
+    args = ["apply", "-auto-approve", "-no-color"]
+    for variable in variables:
+        args += ["-var", variable]
+    applied = terraform(folder, *args)
+    if not check(applied.returncode == 0, f"terraform evaluates {what}", applied.stdout[-2000:]):
         return None
     outputs = json.loads(terraform(folder, "output", "-json", merged=False).stdout)
     with open(os.path.join(folder, "terraform.tfstate")) as handle:
         state = handle.read()
-    return outputs["environments"]["value"], outputs["permissions"]["value"], state
+    os.remove(os.path.join(folder, "terraform.tfstate"))
+    return {name: output["value"] for name, output in outputs.items()}, state
+
+
+def evaluate(folder, prefix):
+    evaluated = apply(folder, f"the environments and roles (prefix {prefix})", f"ssm_parameter_prefix={prefix}")
+    if not evaluated:
+        return None
+    outputs, state = evaluated
+    return outputs["environments"], outputs["permissions"], state
 
 
 def resolved_checks(folder, secrets, prefix):
@@ -160,6 +218,52 @@ def resolved_checks(folder, secrets, prefix):
         check(all(f"{prefix}/{secret}" in m or m == f'"{secret}"' for m in mentions),
               f"the state mentions {secret} only as a name (ssm:{prefix}/{secret}, its ARN, the variable)",
               f"{[m for m in mentions if f'{prefix}/{secret}' not in m][:3]}")
+
+
+def consumer_checks(folder, prefix):
+    """With both consumers on: notification's SMS statement, the consumers' settings, and the bus policy
+    against the roles that may PutEvents."""
+    evaluated = apply(folder, f"the consumers' roles and settings and the bus policy (function prefix {prefix!r})",
+                      "enable_delivery=true", "enable_notification=true", 'notification_sms_countries=["1","+44"]',
+                      f"function_name_prefix={prefix}")
+    if not evaluated:
+        return
+    outputs, _ = evaluated
+    permissions = outputs["permissions"]
+    publishes = [(name, s) for name, statements in permissions.items() for s in statements
+                 if any(a in ("sns:Publish", "sns:*", "*") for a in s["actions"])]
+    check([(name, s["sid"]) for name, s in publishes] == [("notification", "SendSMSOnly")],
+          "only notification may publish to SNS", f"{publishes}")
+    sms = dict(publishes).get("notification", {})
+    check(sms.get("actions") == ["sns:Publish"] and sms.get("resources") == [] and sms.get("not_resources") == ["arn:*:sns:*:*:*"]
+          and not sms.get("conditions"),
+          "notification may sns:Publish to no SNS ARN (no topic, no endpoint): phone numbers only", f"{sms}")
+    check(not any(s["sid"] in ("ReadOwnSecrets", "DecryptOwnSecrets") for name in
+                  ("delivery", "notification", "delivery-outbox-relay", "notification-outbox-relay") for s in permissions.get(name, [])),
+          "the consumers and their relays read no secret")
+    check(outputs["consumer_environments"]["notification"].get("NOTIFICATION_SMS_COUNTRIES") == "1,+44",
+          "notification gets NOTIFICATION_SMS_COUNTRIES from notification_sms_countries", f"{outputs['consumer_environments']}")
+
+    # The bus policy's exceptions are exactly the roles that may PutEvents, each for its own table's source.
+    policy = json.loads(outputs["bus_policy"])
+    putters = sorted(name for name, statements in permissions.items() for s in statements if "events:PutEvents" in s["actions"])
+    excepted = {}
+    for statement in policy["Statement"]:
+        condition = statement.get("Condition", {})
+        sources = condition.get("ForAnyValue:StringEquals", {}).get("events:source", [])
+        principals = condition.get("ArnNotEquals", {}).get("aws:PrincipalArn", [])
+        check(statement.get("Effect") == "Deny" and statement.get("Principal") == "*" and statement.get("Action") == "events:PutEvents"
+              and statement.get("Resource") == STAND_INS["module.events.bus_arn"] and len(sources) == 1 and len(principals) == 1,
+              f"bus policy {statement.get('Sid')}: denies everyone PutEvents of one source on the bus, but one role", f"{statement}")
+        for source in sources:
+            excepted[source] = [p.split(":role/")[-1] for p in principals]
+    wanted = {"shop.payments": [f"{prefix}outbox-relay"], "shop.delivery": [f"{prefix}delivery-outbox-relay"],
+              "shop.notifications": [f"{prefix}notification-outbox-relay"]}
+    check(excepted == wanted, "the bus policy lets each source be put only by its table's relay role", f"{excepted}")
+    check(sorted(f"{prefix}{name}" for name in putters) == sorted(r for roles in excepted.values() for r in roles),
+          "the roles that may PutEvents are the relays the bus policy excepts, no other", f"putters {putters}")
+    check(all(p.startswith(f"arn:aws:iam::{ACCOUNT}:role/") for s in policy["Statement"]
+              for p in s["Condition"]["ArnNotEquals"]["aws:PrincipalArn"]), "the excepted principals are roles of this account")
 
 
 def validation_checks(folder):
@@ -204,8 +308,9 @@ def main():
             initialised = terraform(folder, "init", "-backend=false", "-no-color")
             if check(initialised.returncode == 0, "terraform init of the scratch copy (no provider needed)", initialised.stdout[-1500:]):
                 resolved_checks(folder, secrets, "/payments")
-                os.remove(os.path.join(folder, "terraform.tfstate"))
                 resolved_checks(folder, secrets, "/shop/prod")
+                consumer_checks(folder, "")
+                consumer_checks(folder, "staging-")
                 validation_checks(folder)
         finally:
             shutil.rmtree(folder, ignore_errors=True)

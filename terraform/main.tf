@@ -5,6 +5,7 @@
 #   functions.tf    the functions of the registry (`payments functions`): routes, settings, secrets
 #   permissions.tf  what each function's role may do (docs/aws.md, "IAM permissions per function")
 #   consumers.tf    Delivery and Notification when enabled: their tables, relays, roles, functions
+#   bus_policy.tf   the bus policy: only each source's relay puts its events (locals; main.tf applies it)
 #   outputs.tf      names and ARNs, and the parameters serverless/ needs
 # modules/: kms, table, queue, events, iam, lambda, functions, consumers, api (each with a header comment).
 
@@ -154,37 +155,10 @@ resource "aws_kms_alias" "secrets" {
   target_key_id = aws_kms_key.secrets.key_id
 }
 
-# Only the relays may put the events of this system on the bus: the payments table's outbox-relay the
-# shop.payments events, each consumer table's relay that consumer's events. A consumer trusts an event
-# by its source (Delivery ships on a PaymentSucceeded of shop.payments), so anyone else in the account
-# with events:PutEvents on the bus could otherwise have an order shipped. Same-account callers are
-# allowed by their IAM policies; an explicit Deny here overrides them for these sources. events:source
-# holds every entry's source of a PutEvents call, hence ForAnyValue. The role ARNs are computed (not
-# read from module.iam) so a disabled consumer's source is refused to everyone.
-locals {
-  bus_event_sources = {
-    "shop.payments"      = "outbox-relay"
-    "shop.delivery"      = "delivery-outbox-relay"
-    "shop.notifications" = "notification-outbox-relay"
-  }
-}
-
+# Only the relays may put this system's events on the bus (bus_policy.tf says why and how).
 resource "aws_cloudwatch_event_bus_policy" "only_relays_publish" {
   event_bus_name = module.events.bus_name
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [for source, relay in local.bus_event_sources : {
-      Sid       = "Only${replace(title(replace(relay, "-", " ")), " ", "")}Puts${replace(title(replace(source, ".", " ")), " ", "")}"
-      Effect    = "Deny"
-      Principal = "*"
-      Action    = "events:PutEvents"
-      Resource  = module.events.bus_arn
-      Condition = {
-        "ForAnyValue:StringEquals" = { "events:source" = [source] }
-        ArnNotEquals               = { "aws:PrincipalArn" = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/${var.function_name_prefix}${relay}"] }
-      }
-    }]
-  })
+  policy         = local.bus_policy
 }
 
 # SNS's SMS settings are the account's: a monthly spend limit (USD; SNS stops sending SMS for the rest
