@@ -462,8 +462,13 @@ def main():
     if executables:
         wanted = executables - {"payments"}
         have = set(catalogue) | set(tf_consumers)
-        check(wanted == have, "the deployed functions are DESIGN.md's executables (less the CLI)",
-              f"DESIGN.md {sorted(wanted)}, terraform + serverless {sorted(have)}")
+        # DESIGN.md names functions of open issues too (the sync functions, the reconciler, the catalog's):
+        # every deployed function must be one of its names, and the registry (what this package builds)
+        # is checked against terraform and serverless above; the names not built yet are listed, not failed.
+        check(have <= wanted, "every deployed function is one of DESIGN.md's executables (less the CLI)",
+              f"not in DESIGN.md: {sorted(have - wanted)}")
+        if wanted - have:
+            print(f"note: DESIGN.md executables not built yet: {', '.join(sorted(wanted - have))}")
     for name in sorted(sls_functions):
         check(sls_functions[name].get("name") == "${param:functionPrefix}" + name,
               f"serverless {name}: deployed as functionPrefix + its name, as terraform names it",
@@ -681,6 +686,18 @@ def main():
     # 9. What the security review asked of the deployment (secrets' names, SMS, bus, queues, the API).
     # (scripts/terraform_evaluate.py has Terraform compute each role's parameters and the environments.)
     security_checks(main_tf, consumers_doc, sls, sls_consumers, swift)
+
+    # 10. One Serverless Framework version: the one both service files pin and every command names.
+    pinned = {str(sls.get("frameworkVersion")), str(sls_consumers.get("frameworkVersion"))}
+    named = set()
+    for folder in ("docs", "scripts", "serverless", "terraform"):
+        for path in glob.glob(os.path.join(ROOT, folder, "**", "*"), recursive=True):
+            if os.path.isfile(path) and not path.endswith((".pyc",)):
+                with open(path, errors="ignore") as handle:
+                    named |= set(re.findall(r"serverless@([0-9][^\s`'\"]*)", handle.read()))
+    check(len(pinned) == 1 and re.fullmatch(r"\d+\.\d+\.\d+", next(iter(pinned))) and named == pinned,
+          "serverless: one exact framework version, pinned in both files and named by every command",
+          f"frameworkVersion {sorted(pinned)}, commands name {sorted(named)}")
 
     passed, failed = results.count(True), results.count(False)
     print(f"deploy consistency: {passed} passed, {failed} failed")
