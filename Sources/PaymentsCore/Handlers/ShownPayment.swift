@@ -23,7 +23,7 @@ public struct ShownPayment: Codable, Sendable, Equatable {
     public var refundedAmount: Int
     public var dispute: PaymentState.Dispute
     public var description: String?
-    /// PayPal's approval link, for a shop that must send the customer back to it.
+    /// The provider's approval link, for a shop that must send the customer back to it.
     public var checkout: Checkout?
     public var failure: Payment.Failure?
     public var createdAt: Date
