@@ -11,8 +11,13 @@ extension CardData {
         "cvc", "cvc2", "cvv", "cvv2", "cvn", "csc", "securitycode", "cardsecuritycode", "cardcode",
         "cardverificationvalue", "cardverificationcode", "expiry", "expires", "expiration", "expdate",
         "expirydate", "expirationdate", "expmonth", "expyear", "expirymonth", "expiryyear", "expirationmonth",
-        "expirationyear", "validthru", "track1", "track2", "trackdata", "magstripe", "magstripedata", "magneticstripe",
+        "expirationyear", "validthru", "track1", "track2", "trackdata",
     ]
+
+    /// How every name for the card's magnetic strip begins (`mag_strip…`, `magneticStrip…`), in any
+    /// spelling that follows: what the strip holds is the card's track data. (Spelled out here as stems,
+    /// since this module names no payment provider, not even inside a longer word.)
+    static let cardFieldStems = ["magstrip", "magneticstrip"]
 
     /// The last words of a longer name that still make it a card field, whatever words come before:
     /// `customerCardNumber`, `billing_card_cvc`, `payerCvv`. Whole words only, so `giftCardNote` is not.
@@ -27,7 +32,8 @@ extension CardData {
     public static func isCardFieldName(_ name: String) -> Bool {
         let words = fieldNameWords(name)
         guard !words.isEmpty else { return false }
-        if cardFieldNames.contains(words.joined()) { return true }
+        let name = words.joined()
+        if cardFieldNames.contains(name) || cardFieldStems.contains(where: name.hasPrefix) { return true }
         var ending = ""
         for word in words.reversed() {
             ending = word + ending
