@@ -97,10 +97,10 @@ import Testing
         #expect(CardData.containsCardNumber(text))
     }
 
-    /// The one trade-off, measured both ways. Without the barcode rule about one EAN-13 in 20 with a
-    /// German (400-440) prefix would be refused; with it, one Luhn-valid 13-digit Visa number in ten,
-    /// written as one plain run, is taken as a barcode (Visa has not issued 13-digit numbers for years;
-    /// separated, glued to letters or in any other writing it is refused).
+    /// The one trade-off, measured both ways. Without the barcode rule one German (400-440) EAN-13 in ten would be refused
+    /// (a 13-digit Visa by prefix and length, one in ten by Luhn); with it, one Luhn-valid 13-digit Visa number in ten,
+    /// written as one plain run, is taken as a barcode (13 digits is a legacy Visa length; separated, glued to
+    /// letters or in any other writing it is refused).
     @Test func theBarcodeRuleTradeOffIsMeasured() {
         var corpus = CardDataCorpus(seed: 22)
         var cardLikeBarcodes = 0

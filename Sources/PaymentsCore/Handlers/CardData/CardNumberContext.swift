@@ -34,7 +34,9 @@ enum CardNumberContext {
     /// The last group of a phone number starting at group `first`: `+` right before it (and no letter
     /// or digit before the `+`), then all the groups that follow joined by a space, `-`, `.` or
     /// brackets (at most 3 of them), whose digits are a valid number of one of these countries.
-    /// All the groups or none: "+4915 1234 5678 9012" is no German phone with a card after it.
+    /// All the groups or none: "+4915 1234 5678 9012" is no German phone with a card after it. The card
+    /// numbers this can take for phones: a 13-digit Visa number starting 49 (+49 and 11 digits) and a
+    /// 12-digit Maestro number starting 6304 (+63 and 10 digits), each written right after a `+`.
     static func phoneNumber(in scan: DigitScan, from first: Int) -> Int? {
         let start = scan.groups[first].scalars.lowerBound
         guard start > 0, scan.text[start - 1] == "+", start == 1 || !CardText.isWordScalar(scan.text[start - 2]) else { return nil }
