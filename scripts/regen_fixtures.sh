@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Regenerate every generated fixture under Tests/Fixtures (test peers only).
-# Run from anywhere; needs: pip install -r scripts/requirements.txt
+# Run from anywhere, after scripts/setup.sh (the SDKs are in .venv, never the system Python).
 # Output is byte-for-byte identical on every run (fixed times, seeds and the
 # committed PayPal test certificates), so `git diff` after running it is empty.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=${PYTHON:-python3}
+PY=${PYTHON:-.venv/bin/python3}
 F=Tests/Fixtures
 
 rm -f "$F"/Stripe/webhooks/*.json
