@@ -50,7 +50,7 @@ public struct Backends: Sendable {
             let store = try SQLitePaymentStore(path: path)
             let publisher = try bus ?? SQLiteEventBus(database: store.database)
             var backends = Backends(store: store, outbox: store, publisher: publisher,
-                                    transmissions: try SQLiteTransmissionLedger(database: store.database), drainsAfterResponse: true)
+                                    transmissions: SQLiteTransmissionLedger(store: store), drainsAfterResponse: true)
             backends.callsAWS = bus != nil
             return backends
         case .dynamoDB(let table):

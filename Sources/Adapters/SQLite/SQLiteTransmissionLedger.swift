@@ -5,10 +5,10 @@ import PaymentsCore
 public struct SQLiteTransmissionLedger: TransmissionLedger {
     public let database: SQLiteDatabase
 
-    /// Prepares the table (an additive part of the schema, see `SQLiteSchema.applyAdditions`).
-    public init(database: SQLiteDatabase) throws {
-        self.database = database
-        try database.withConnection { try $0.execute(SQLiteSchema.webhookTransmissionsTable) }
+    /// `store`'s database, whose schema has the table (`SQLiteSchema.applyAdditions`, run when the store
+    /// opened): nothing more to do at start-up.
+    public init(store: SQLitePaymentStore) {
+        database = store.database
     }
 
     public func record(_ transmission: RecordedTransmission, now: Double) throws -> TransmissionLedgerOutcome {

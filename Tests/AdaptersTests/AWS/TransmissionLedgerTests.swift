@@ -16,7 +16,7 @@ struct TransmissionLedgerTests {
         case .sqlite:
             let store = try SQLitePaymentStore(path: FileManager.default.temporaryDirectory
                 .appendingPathComponent("ledger-\(UUID().uuidString).sqlite").path)
-            return try SQLiteTransmissionLedger(database: store.database)
+            return SQLiteTransmissionLedger(store: store)
         case .dynamodb:
             let store = try Moto.freshStore(server: MotoServer.shared())
             return DynamoDBTransmissionLedger(client: store.client, tableName: store.tableName)
@@ -68,5 +68,14 @@ struct TransmissionLedgerTests {
         #expect(recorder.operations == ["PutItem", "GetItem"], "a repeat costs the failed put and one consistent read")
         // The outbox relay takes only outbox items from the stream: a transmission is no event.
         #expect(try store.unpublishedEvents(limit: 10).isEmpty)
+    }
+
+    @Test func aSQLiteStoreFromBeforeTheLedgerGainsItsTableAndKeepsVersion1() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("v1-ledger-\(UUID().uuidString).sqlite").path
+        try SQLiteDatabase(path: path).withConnection { try $0.execute(SQLiteSchemaAdditionsTests.firstVersion1) }
+        let store = try SQLitePaymentStore(path: path)
+        #expect(try store.database.withConnection { try $0.query("PRAGMA user_version") }.first?.first == "1")
+        #expect(try SQLiteTransmissionLedger(store: store).record(transmission(), now: Self.now) == .recorded)
+        #expect(try store.payment(id: "pay_old") != nil)
     }
 }

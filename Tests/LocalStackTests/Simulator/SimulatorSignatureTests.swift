@@ -124,7 +124,7 @@ final class SimulatorSignatureTests: XCTestCase {
             "stripe": StripeWebhookAuthenticator(signature: StripeSignature(secrets: [Self.stripeSecret])),
             "braintree": BraintreeWebhookAuthenticator(signature: BraintreeSignature(publicKey: Self.braintree.publicKey, privateKey: Self.braintree.privateKey)),
             "paypal": PayPalWebhookAuthenticator(verifier: PayPalWebhookVerifier(webhookID: Self.webhookID, method: .offline(certificates)),
-                                                 transmissions: try SQLiteTransmissionLedger(database: SQLiteDatabase(path: FileManager.default.temporaryDirectory
+                                                 transmissions: SQLiteTransmissionLedger(store: try SQLitePaymentStore(path: FileManager.default.temporaryDirectory
                                                      .appendingPathComponent("simulator-transmissions-\(UUID().uuidString).sqlite").path)),
                                                  capture: nil),
         ]

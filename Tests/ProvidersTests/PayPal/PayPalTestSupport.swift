@@ -182,7 +182,7 @@ enum PayPalFixtures {
 
     /// The transmission ledger in the store's own database, as the function wires it; a database of its own otherwise.
     static func ledger(beside store: any PaymentStore) throws -> SQLiteTransmissionLedger {
-        if let sqlite = store as? SQLitePaymentStore { return try SQLiteTransmissionLedger(database: sqlite.database) }
-        return try SQLiteTransmissionLedger(database: makeTemporaryStore().database)
+        if let sqlite = store as? SQLitePaymentStore { return SQLiteTransmissionLedger(store: sqlite) }
+        return SQLiteTransmissionLedger(store: try makeTemporaryStore())
     }
 }
