@@ -38,12 +38,13 @@ module "kms" {
   tags                    = local.tags
 }
 
-# The payments table: payments, idempotency keys, provider references, outbox items; its stream feeds
-# outbox-relay.
+# The payments table: payments, idempotency keys, provider references, outbox items, webhook
+# transmissions recorded against replays (which expire by TTL); its stream feeds outbox-relay.
 module "table" {
   source              = "./modules/table"
   name                = var.table_name
   stream              = true
+  ttl_attribute       = "expiresAt"
   deletion_protection = var.table_deletion_protection
   tags                = local.tags
 }

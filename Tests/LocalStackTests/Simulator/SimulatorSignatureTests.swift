@@ -3,6 +3,7 @@ import BraintreeProvider
 import Foundation
 import LocalStack
 import PaymentsCore
+import PaymentsSQLite
 import PayPalProvider
 import StripeProvider
 import XCTest
@@ -122,7 +123,10 @@ final class SimulatorSignatureTests: XCTestCase {
         let authenticators: [String: any WebhookAuthenticator] = [
             "stripe": StripeWebhookAuthenticator(signature: StripeSignature(secrets: [Self.stripeSecret])),
             "braintree": BraintreeWebhookAuthenticator(signature: BraintreeSignature(publicKey: Self.braintree.publicKey, privateKey: Self.braintree.privateKey)),
-            "paypal": PayPalWebhookAuthenticator(verifier: PayPalWebhookVerifier(webhookID: Self.webhookID, method: .offline(certificates)), capture: nil),
+            "paypal": PayPalWebhookAuthenticator(verifier: PayPalWebhookVerifier(webhookID: Self.webhookID, method: .offline(certificates)),
+                                                 transmissions: SQLiteTransmissionLedger(store: try SQLitePaymentStore(path: FileManager.default.temporaryDirectory
+                                                     .appendingPathComponent("simulator-transmissions-\(UUID().uuidString).sqlite").path)),
+                                                 capture: nil),
         ]
         for item in try cases() {
             let request = APIGatewayV2Request(method: "POST", path: "/webhooks/\(item.provider)",

@@ -255,8 +255,9 @@ import Testing
     // MARK: Function definitions
 
     func dependencies(_ environment: [String: String], client: any HTTPClient = PayPalFakeHTTP(), store: (any PaymentStore)? = nil) throws -> FunctionDependencies {
-        FunctionDependencies(store: try store ?? makeTemporaryStore(), clock: FixedClock(PayPalFixtures.baseTime), httpClient: client,
-                             environment: environment, logger: .discarding)
+        let store = try store ?? makeTemporaryStore()
+        return FunctionDependencies(store: store, clock: FixedClock(PayPalFixtures.baseTime), httpClient: client,
+                                    environment: environment, logger: .discarding, transmissions: try PayPalFixtures.ledger(beside: store))
     }
 
     @Test func functionsNameTheirMissingSettings() throws {

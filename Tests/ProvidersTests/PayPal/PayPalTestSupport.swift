@@ -2,6 +2,7 @@ import _CryptoExtras
 import Crypto
 import Foundation
 import PaymentsCore
+import PaymentsSQLite
 @testable import PayPalProvider
 import SwiftASN1
 import X509
@@ -171,10 +172,17 @@ enum PayPalFixtures {
     }
 
     static func authenticator(method: PayPalWebhookVerifier.Method? = nil, client: any HTTPClient, store: any PaymentStore,
-                              clock: any WallClock, capture: Bool = true) throws -> PayPalWebhookAuthenticator {
+                              clock: any WallClock, capture: Bool = true, transmissions: (any TransmissionLedger)? = nil) throws -> PayPalWebhookAuthenticator {
         let tokens = PayPalAccessTokens(clientID: "client-id", clientSecret: "client-secret", apiBase: "https://api-m.paypal.test", client: client, clock: clock)
         return PayPalWebhookAuthenticator(
             verifier: PayPalWebhookVerifier(webhookID: webhookID, method: try method ?? .offline(pinnedCertificates())),
+            transmissions: try transmissions ?? ledger(beside: store),
             capture: capture ? .init(gateway: PayPalGateway(tokens: tokens), store: store, logger: .discarding) : nil)
+    }
+
+    /// The transmission ledger in the store's own database, as the function wires it; a database of its own otherwise.
+    static func ledger(beside store: any PaymentStore) throws -> SQLiteTransmissionLedger {
+        if let sqlite = store as? SQLitePaymentStore { return SQLiteTransmissionLedger(store: sqlite) }
+        return SQLiteTransmissionLedger(store: try makeTemporaryStore())
     }
 }

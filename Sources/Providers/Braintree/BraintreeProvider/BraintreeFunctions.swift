@@ -10,7 +10,7 @@ public enum BraintreeFunctions {
             merchantID: try dependencies.setting("BRAINTREE_MERCHANT_ID"),
             publicKey: try dependencies.setting("BRAINTREE_PUBLIC_KEY"),
             privateKey: try dependencies.setting("BRAINTREE_PRIVATE_KEY"),
-            apiBase: dependencies.environment["BRAINTREE_API_BASE"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://api.braintreegateway.com",
+            apiBase: try dependencies.providerBaseURL("BRAINTREE_API_BASE", default: "https://api.braintreegateway.com"),
             client: dependencies.httpClient
         )
         return PaymentFunction(gateway: gateway, store: try dependencies.store, clock: dependencies.clock)

@@ -33,6 +33,7 @@ public enum PayPalFunctions {
         }
         let authenticator = PayPalWebhookAuthenticator(
             verifier: PayPalWebhookVerifier(webhookID: webhookID, method: method),
+            transmissions: try dependencies.transmissionLedger,
             capture: .init(gateway: PayPalGateway(tokens: tokens), store: try dependencies.store, logger: dependencies.logger)
         )
         return WebhookFunction(authenticator: authenticator, store: try dependencies.store, clock: dependencies.clock)
@@ -42,7 +43,7 @@ public enum PayPalFunctions {
         PayPalAccessTokens(
             clientID: try dependencies.setting("PAYPAL_CLIENT_ID"),
             clientSecret: try dependencies.setting("PAYPAL_CLIENT_SECRET"),
-            apiBase: dependencies.environment["PAYPAL_API_BASE"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultAPIBase,
+            apiBase: try dependencies.providerBaseURL("PAYPAL_API_BASE", default: defaultAPIBase),
             client: dependencies.httpClient, clock: dependencies.clock
         )
     }

@@ -7,7 +7,7 @@ public enum StripeFunctions {
     public static let payment = FunctionDefinition(name: "stripe-payment", routes: ["POST /payments/stripe", "GET /payments/{id}"]) { dependencies in
         let gateway = StripeGateway(
             secretKey: try dependencies.setting("STRIPE_SECRET_KEY"),
-            apiBase: dependencies.environment["STRIPE_API_BASE"] ?? "https://api.stripe.com",
+            apiBase: try dependencies.providerBaseURL("STRIPE_API_BASE", default: "https://api.stripe.com"),
             client: dependencies.httpClient
         )
         return PaymentFunction(gateway: gateway, store: try dependencies.store, clock: dependencies.clock)
