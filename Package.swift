@@ -30,11 +30,15 @@ let package = Package(
         .executable(name: "payments", targets: ["payments"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        // The packages that verify signatures and sign requests are pinned to exact versions: a
+        // Package.resolved cannot be committed (these machines' package copies carry other commit ids
+        // than GitHub's), so `from:` would let a new clone pick up a newer release of the code that
+        // decides whether a webhook is genuine. Raise these deliberately, after reading their changes.
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", exact: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", exact: "1.7.4"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
-        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
-        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         // Local tooling only (payments serve/emulate/simulate): never a dependency of a function binary.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         // Hummingbird's own dependencies, which LocalStack names directly (HTTP field names, a silent
@@ -110,7 +114,7 @@ let package = Package(
         ]),
 
         // Benchmarks (release build): bench/run.sh drives it.
-        .executableTarget(name: "payments-bench", dependencies: ["FunctionSupport", "StripeProvider", "TestSupport", "BenchFloor"], path: "bench/Sources"),
+        .executableTarget(name: "payments-bench", dependencies: ["FunctionSupport", "AWSAdapters", "StripeProvider", "TestSupport", "BenchFloor"], path: "bench/Sources"),
         // The C floor the webhook path is compared with (OpenSSL's HMAC, SQLite's prepared statements).
         .target(name: "BenchFloor", path: "bench/Floor", linkerSettings: [.linkedLibrary("crypto"), .linkedLibrary("sqlite3")]),
         // A minimal C bootstrap (Runtime API over a socket, OpenSSL HMAC, a scan): the cold-start and loop floor.
@@ -135,7 +139,7 @@ let package = Package(
             "FunctionSupport", "PaymentsCore", "TestSupport", crypto, cryptoExtras, x509, .product(name: "Hummingbird", package: "hummingbird"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "ProvidersTests", dependencies: [
-            "StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsSQLite", "FunctionSupport", "TestSupport", crypto, cryptoExtras, x509,
+            "StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsSQLite", "FunctionSupport", "AWSAdapters", "TestSupport", crypto, cryptoExtras, x509,
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
     ]

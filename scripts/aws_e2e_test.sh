@@ -87,7 +87,7 @@ export AWS_REGION=eu-west-1
 export PAYMENTS_STORE="dynamodb:payments-e2e"
 export PAYMENTS_EVENTS="eventbridge:shop-e2e"
 export STRIPE_SECRET_KEY="sk_test_aws$(python3 -c 'import secrets; print(secrets.token_hex(8))')"
-export STRIPE_WEBHOOK_SECRET="whsec_$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+export STRIPE_WEBHOOK_SECRET="$(python3 scripts/random_credential.py stripe-webhook-secret)"
 start_stripe
 
 # ------------------------------------------------------------ 1. signatures checked, happy path
@@ -201,7 +201,8 @@ echo "relay (2 events): $(echo "$relay_requests" | sort | uniq -c | tr -s ' ' | 
 # The consumers on DynamoDB, fed what their queues received (as Lambda's event source mapping would),
 # still with signatures checked: Delivery stores one shipment; Notification sends through SES v2.
 echo "# the consumers on DynamoDB, SES and SNS"
-export DELIVERY_STORE="dynamodb:delivery-e2e" NOTIFICATION_STORE="dynamodb:notifications-e2e" NOTIFICATION_EMAIL_FROM="shop@example.com"
+export DELIVERY_STORE="dynamodb:delivery-e2e" NOTIFICATION_STORE="dynamodb:notifications-e2e" NOTIFICATION_EMAIL_FROM="shop@example.com" \
+    NOTIFICATION_SMS_COUNTRIES="1"
 "$PAYMENTS" aws init > "$WORK/init3.txt" 2>&1
 check "aws init with the consumers' stores makes their tables with TTL" bash -c \
     "grep -q 'created table delivery-e2e' '$WORK/init3.txt' && grep -q 'created table notifications-e2e' '$WORK/init3.txt' \
@@ -239,7 +240,7 @@ PY
 check "the second notification run sent nothing again (already sent on this channel)" \
     test "$(grep -c 'already sent on this channel' "$WORK/notification.log")" -eq 2
 check "no contact in the consumers' logs" bash -c "! grep -q 'buyer@example.com' '$WORK/delivery.log' '$WORK/notification.log'"
-unset DELIVERY_STORE NOTIFICATION_STORE NOTIFICATION_EMAIL_FROM
+unset DELIVERY_STORE NOTIFICATION_STORE NOTIFICATION_EMAIL_FROM NOTIFICATION_SMS_COUNTRIES
 stop_all
 unset AWS_ENDPOINT_URL
 

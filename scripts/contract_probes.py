@@ -5,7 +5,9 @@ running local stack and validated against docs/openapi.yaml with schemathesis's 
 - the bodies over the limits: 413 `/problems/body-too-large` from a payment function (above 16 KiB)
   and a webhook (above 256 KiB), and the gateway's own 413 above 10 MB;
 - an idempotent replay: the same Idempotency-Key and body answer the same payment with
-  `idempotent-replayed: true`; the same key with another body is 422 `/problems/idempotency-key-reused`.
+  `idempotent-replayed: true`; the same key with another body is 422 `/problems/idempotency-key-reused`,
+  naming no payment;
+- a payment read back with `GET /payments/{id}` shows no customer contact.
 
     python scripts/contract_probes.py docs/openapi.yaml http://127.0.0.1:PORT
 """
@@ -64,9 +66,22 @@ if first.status_code == 201 and again.status_code == 201:
         failures.append("the replay is not the stored answer")
         print(f"FAIL     the replay: idempotent-replayed={again.headers.get('idempotent-replayed')!r}, "
               f"paymentId {again.json().get('paymentId')} vs {first.json().get('paymentId')}")
-probe("the same key with another body", "POST", "/payments/stripe", "/payments/stripe", 422,
-      body=json.dumps({**payment, "amount": 2001}).encode(), headers={**json_headers, "Idempotency-Key": key},
-      problem="/problems/idempotency-key-reused")
+reused = probe("the same key with another body", "POST", "/payments/stripe", "/payments/stripe", 422,
+               body=json.dumps({**payment, "amount": 2001, "customerEmail": "probe@example.com", "customerPhone": "+14155550123"}).encode(),
+               headers={**json_headers, "Idempotency-Key": key}, problem="/problems/idempotency-key-reused")
+if first.status_code == 201 and reused.status_code == 422 and first.json()["paymentId"] in reused.text:
+    failures.append("the reused key's answer names the other payment")
+    print("FAIL     the reused key's answer names the other payment")
+
+# The stored payment, as the shop's back end reads it: the customer's contact is not part of it.
+contact = {**payment, "customerEmail": "probe@example.com", "customerPhone": "+14155550123"}
+made = probe("a payment with the customer's contact", "POST", "/payments/stripe", "/payments/stripe", 201,
+             body=json.dumps(contact).encode(), headers={**json_headers, "Idempotency-Key": str(uuid.uuid4())})
+if made.status_code == 201:
+    shown = probe("that payment read back", "GET", f"/payments/{made.json()['paymentId']}", "/payments/{id}", 200)
+    if shown.status_code == 200 and ("probe@example.com" in shown.text or "4155550123" in shown.text):
+        failures.append("GET /payments/{id} shows the customer's contact")
+        print("FAIL     GET /payments/{id} shows the customer's contact")
 
 print(f"contract probes: {'all passed' if not failures else f'{len(failures)} failed'}")
 sys.exit(1 if failures else 0)

@@ -116,9 +116,10 @@ wait_for() {
 # Every setting the functions read (README's configuration table), local test values only.
 export PAYMENTS_STORE="sqlite:$WORK/payments.sqlite" PAYMENTS_EVENTS=sqlite
 export DELIVERY_STORE="sqlite:$WORK/delivery.sqlite" NOTIFICATION_STORE="sqlite:$WORK/notifications.sqlite"
-export STRIPE_SECRET_KEY=sk_test_contract STRIPE_WEBHOOK_SECRET=whsec_contract
-export PAYPAL_CLIENT_ID=contract-client PAYPAL_CLIENT_SECRET=contract-secret PAYPAL_WEBHOOK_ID=WH-CONTRACT
-export BRAINTREE_MERCHANT_ID=contract_merchant BRAINTREE_PUBLIC_KEY=contract_public BRAINTREE_PRIVATE_KEY=contract_private
+# Webhook secrets of the providers' real shapes (the functions refuse typed placeholders), fresh each run.
+export STRIPE_SECRET_KEY=sk_test_contract STRIPE_WEBHOOK_SECRET="$(python3 scripts/random_credential.py stripe-webhook-secret)"
+export PAYPAL_CLIENT_ID=contract-client PAYPAL_CLIENT_SECRET=contract-secret PAYPAL_WEBHOOK_ID="$(python3 scripts/random_credential.py paypal-webhook-id)"
+export BRAINTREE_MERCHANT_ID=contract_merchant BRAINTREE_PUBLIC_KEY="$(python3 scripts/random_credential.py braintree-public-key)" BRAINTREE_PRIVATE_KEY="$(python3 scripts/random_credential.py braintree-private-key)"
 unset AWS_ENDPOINT_URL PAYPAL_WEBHOOK_VERIFICATION PAYPAL_TRUSTED_ROOTS
 
 start stripe-api "$PAYMENTS" simulate stripe api --port 0

@@ -27,9 +27,10 @@ DEMO="$PWD/.demo"
 rm -rf "$DEMO" && mkdir -p "$DEMO"
 export PAYMENTS_STORE="sqlite:$DEMO/payments.sqlite" DELIVERY_STORE="sqlite:$DEMO/delivery.sqlite"
 export NOTIFICATION_STORE="sqlite:$DEMO/notifications.sqlite"
-export STRIPE_SECRET_KEY=sk_test_demo STRIPE_WEBHOOK_SECRET=whsec_demo_secret
-export PAYPAL_CLIENT_ID=demo-client PAYPAL_CLIENT_SECRET=demo-secret PAYPAL_WEBHOOK_ID=WH-DEMO-0001
-export BRAINTREE_MERCHANT_ID=demo_merchant BRAINTREE_PUBLIC_KEY=demo_public_key BRAINTREE_PRIVATE_KEY=demo_private_key
+# Webhook secrets of the providers' real shapes (the functions refuse typed placeholders), fresh each run.
+export STRIPE_SECRET_KEY=sk_test_demo STRIPE_WEBHOOK_SECRET="$(python3 scripts/random_credential.py stripe-webhook-secret)"
+export PAYPAL_CLIENT_ID=demo-client PAYPAL_CLIENT_SECRET=demo-secret PAYPAL_WEBHOOK_ID="$(python3 scripts/random_credential.py paypal-webhook-id)"
+export BRAINTREE_MERCHANT_ID=demo_merchant BRAINTREE_PUBLIC_KEY="$(python3 scripts/random_credential.py braintree-public-key)" BRAINTREE_PRIVATE_KEY="$(python3 scripts/random_credential.py braintree-private-key)"
 
 # Every server runs in its own process group, so stopping it stops whatever it started.
 pids=()
@@ -102,10 +103,11 @@ send stripe refund "$REFUNDED"
 DISPUTED=$(pay paypal ord_demo_dispute demo-7 8000 USD)
 send paypal dispute "$DISPUTED"
 
-# The local bus hands events to the consumers every 100 ms: wait until Notification has had them all.
+# The local bus hands events to the consumers every 100 ms: wait until Notification has had them all
+# (one email per event; SMS only for the outcomes, so they do not count).
 for _ in $(seq 50); do
     published=$("$PAYMENTS" events | wc -l)
-    notified=$("$PAYMENTS" notifications | wc -l)
+    notified=$("$PAYMENTS" notifications | python3 -c 'import json, sys; print(sum(json.loads(l)["channel"] == "email" for l in sys.stdin))')
     [ "$notified" -ge "$published" ] && break
     sleep 0.2
 done

@@ -5,12 +5,15 @@
 #   c. checkov on terraform/: 0 failed checks (a skip must carry its reason on the resource);
 #   d. terraform fmt -check -recursive terraform (when a terraform binary exists);
 #   e. scripts/deploy_consistency.py: terraform/, serverless/, the function registry and DESIGN.md agree;
+#   g. scripts/terraform_evaluate.py: Terraform (no provider needed) computes the functions' environments
+#      and roles: secrets only as SSM parameter names, each role exactly its own parameters; the
+#      variables' validations refuse what they must;
 #   f. scripts/package.sh and scripts/check_zips.sh: the zips, and that each loads and answers in a
 #      chroot holding only provided.al2023's base set (root needed).
 #
 #   bash scripts/deploy_checks.sh            # all of it (about 1 minute when the release build is fresh,
 #                                            # 5-10 minutes on a clean clone of 2 cores)
-#   bash scripts/deploy_checks.sh --no-zips  # a to e only
+#   bash scripts/deploy_checks.sh --no-zips  # all but f
 #
 # Ends with "deploy checks: N passed, M failed".
 set -uo pipefail
@@ -77,6 +80,33 @@ EOF
 }
 step "b. every .tf parses (python-hcl2)" hcl_parse
 
+skip_references() {
+    .venv/bin/python - <<'EOF2'
+import glob, re, sys
+bad = 0
+for path in sorted(glob.glob("terraform/**/*.tf", recursive=True)):
+    for number, line in enumerate(open(path), 1):
+        skip = re.search(r"checkov:skip=([A-Z0-9_]+):(.*)", line)
+        if not skip:
+            continue
+        for document, anchor in re.findall(r"([\w./-]+\.md)(?:#([\w-]+))?", skip.group(2)):
+            where = f"{path}:{number} {skip.group(1)} points at {document}{'#' + anchor if anchor else ''}"
+            try:
+                text = open(document).read()
+            except OSError:
+                print(f"{where}: no such file"); bad += 1; continue
+            if not anchor:
+                print(f"{where}: name the section (FILE.md#anchor)"); bad += 1; continue
+            # GitHub's anchors: the heading lower-cased, punctuation dropped, spaces as dashes.
+            slugs = {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in re.findall(r"^#+ (.*)$", text, re.M)}
+            if anchor not in slugs:
+                print(f"{where}: no such section"); bad += 1
+            else:
+                print(f"{where}: the section exists")
+sys.exit(1 if bad else 0)
+EOF2
+}
+
 checkov_run() {
     local out
     # checkov gives up parsing a file after HCL_PARSE_TIMEOUT_SEC (10 s by default), which a loaded
@@ -88,6 +118,8 @@ checkov_run() {
     local unexplained
     unexplained=$(grep -rnE 'checkov:skip=[A-Z0-9_]+ *$' terraform || true)
     [ -z "$unexplained" ] || { echo "skips without a reason:"; echo "$unexplained"; return 1; }
+    # A reason that sends the reader to a document names the section (FILE.md#anchor), which must exist.
+    skip_references || return 1
     echo "$out" | grep -qE 'Passed checks: [0-9]+, Failed checks: 0,' || return 1
     # A file checkov could not parse was not checked at all.
     ! echo "$out" | grep -qE 'Parsing errors: [1-9]' || { echo "checkov could not parse every file"; return 1; }
@@ -108,6 +140,11 @@ consistency() {
     PYTHONPATH=.venv/python-hcl2 .venv/bin/python scripts/deploy_consistency.py
 }
 step "e. terraform, serverless, the function registry and DESIGN.md agree" consistency
+
+evaluation() {
+    PYTHONPATH=.venv/python-hcl2 .venv/bin/python scripts/terraform_evaluate.py
+}
+step "g. terraform evaluates the environments, the roles and the validations: no secret value" evaluation
 
 if [ "$zips" = 1 ]; then
     step "f1. scripts/package.sh" bash scripts/package.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Prints Terraform's `serverless_params` output as `--param=KEY=VALUE` arguments for `serverless deploy`.
 
-    cd serverless && npx serverless@3 deploy --stage prod $(python3 ../scripts/serverless_params.py)
+    cd serverless && npx serverless@3.40.0 deploy --stage prod $(python3 ../scripts/serverless_params.py)
 
 Reads `terraform -chdir=terraform output -json serverless_params` (run from the repository's root or
 its serverless/ folder), or the JSON given on standard input with `-`.

@@ -18,6 +18,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 [ -x .venv/bin/python3 ] || python3 -m venv .venv
-.venv/bin/python3 -m pip install -q --disable-pip-version-check -r scripts/requirements.txt
-# The system Python keeps them too, for running a script by hand without the virtualenv.
-python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -r scripts/requirements.txt
+# Only into the virtualenv, never the system Python: the test peers' versions are pinned there, and
+# nothing outside this project's folder changes. Scripts run by hand put .venv/bin first on PATH too.
+.venv/bin/python3 -m pip install -q --disable-pip-version-check -r scripts/requirements.txt -c scripts/constraints.txt

@@ -7,7 +7,8 @@
 # and its table's relay with the roles made here.
 #
 # Their environment names are the ones the services read (README, "Configuration"):
-# DELIVERY_STORE, NOTIFICATION_STORE, NOTIFICATION_CHANNELS, NOTIFICATION_EMAIL_FROM.
+# DELIVERY_STORE, NOTIFICATION_STORE, NOTIFICATION_CHANNELS, NOTIFICATION_EMAIL_FROM,
+# NOTIFICATION_SMS_COUNTRIES.
 # scripts/deploy_consistency.py checks them against the README and serverless/consumers.yml;
 # var.consumer_environment_overrides adds or changes one without editing.
 
@@ -137,6 +138,8 @@ locals {
       NOTIFICATION_STORE      = "dynamodb:${var.notification_table_name}"
       NOTIFICATION_CHANNELS   = join(",", var.notification_channels)
       NOTIFICATION_EMAIL_FROM = var.notification_sender
+      # The countries SMS may go to (the function refuses to start without it when it sends SMS).
+      NOTIFICATION_SMS_COUNTRIES = join(",", var.notification_sms_countries)
     }
   }
   consumer_environments = {
@@ -168,13 +171,18 @@ locals {
         # Its environment, and the messages of the encrypted queues it reads.
         local.platform_key_decrypt,
         ],
-        # SMS goes through SNS Publish with a PhoneNumber (SNSClient.publishSMS), which names no topic:
-        # IAM takes no resource narrower than "*" for it. The function publishes to no topic.
+        # SMS goes through SNS Publish with a PhoneNumber (SNSClient.publishSMS), which names no topic: IAM
+        # authorises it on the phone number itself ("not authorized to perform SNS:Publish on resource
+        # +1…"), which no ARN or pattern of Resource can name. NotResource every SNS ARN allows exactly
+        # those publishes and none to a topic or a push endpoint (every topic, of any account and
+        # partition, is arn:*:sns:*:*:*). The function publishes to no topic of its own (the fan-out topic
+        # is EventBridge's to publish to), so it holds no topic and no topic key permission.
         contains(var.notification_channels, "sms") ? [{
-          sid        = "SendSMS"
-          actions    = ["sns:Publish"]
-          resources  = ["*"]
-          conditions = []
+          sid           = "SendSMSOnly"
+          actions       = ["sns:Publish"]
+          resources     = []
+          not_resources = ["arn:*:sns:*:*:*"]
+          conditions    = []
         }] : [],
         var.notification_sender == "" ? [] : [{
           sid       = "SendEmailAsTheSender"

@@ -83,26 +83,20 @@ locals {
     PAYMENTS_EVENTS = "eventbridge:${var.bus_name}"
   }
 
-  secret_names = var.manage_functions ? toset(flatten([for f in local.functions : f.secrets])) : toset([])
+  # Secrets travel as SSM parameter names, never as values: `ssm:/payments/STRIPE_SECRET_KEY`. The
+  # function reads the SecureString at init with GetParameter (WithDecryption) and again once
+  # SECRETS_MAX_AGE has passed, so no value is in Terraform's state, the plan, the function's
+  # configuration or Serverless's template, and a rotated secret needs no deploy. Each role may read
+  # only its own parameters (permissions.tf, local.secret_parameter_arns).
+  secret_parameter_names = {
+    for name, f in local.catalogue : name => { for secret in f.secrets : secret => "${var.ssm_parameter_prefix}/${secret}" }
+  }
 
   environments = {
     for name, f in local.functions : name => merge(
       local.common_environment,
       { for setting in f.settings : setting => var.provider_settings[setting] if lookup(var.provider_settings, setting, "") != "" },
-      # (Read only when Terraform deploys the functions: see the data source below.)
-      { for secret in f.secrets : secret => data.aws_ssm_parameter.secret[secret].value if var.manage_functions },
+      { for secret, parameter in local.secret_parameter_names[name] : secret => "ssm:${parameter}" },
     )
   }
-}
-
-# Secrets: resolved at deploy time into the functions' environment (encrypted with the platform key).
-# The functions read their settings from the environment only, so this is the way that works with the
-# binaries as they are; the cost is that the values sit in Terraform's state (marked sensitive): keep
-# state in an encrypted, access-restricted backend. README.md ("Secrets") compares the alternatives.
-# Read only when Terraform deploys the functions: with manage_functions = false, no secret touches
-# Terraform at all.
-data "aws_ssm_parameter" "secret" {
-  for_each        = local.secret_names
-  name            = "${var.ssm_parameter_prefix}/${each.key}"
-  with_decryption = true
 }

@@ -5,6 +5,7 @@
 #   functions.tf    the functions of the registry (`payments functions`): routes, settings, secrets
 #   permissions.tf  what each function's role may do (docs/aws.md, "IAM permissions per function")
 #   consumers.tf    Delivery and Notification when enabled: their tables, relays, roles, functions
+#   bus_policy.tf   the bus policy: only each source's relay puts its events (locals; main.tf applies it)
 #   outputs.tf      names and ARNs, and the parameters serverless/ needs
 # modules/: kms, table, queue, events, iam, lambda, functions, consumers, api (each with a header comment).
 
@@ -37,12 +38,13 @@ module "kms" {
   tags                    = local.tags
 }
 
-# The payments table: payments, idempotency keys, provider references, outbox items; its stream feeds
-# outbox-relay.
+# The payments table: payments, idempotency keys, provider references, outbox items, webhook
+# transmissions recorded against replays (which expire by TTL); its stream feeds outbox-relay.
 module "table" {
   source              = "./modules/table"
   name                = var.table_name
   stream              = true
+  ttl_attribute       = "expiresAt"
   deletion_protection = var.table_deletion_protection
   tags                = local.tags
 }
@@ -126,4 +128,46 @@ module "api" {
   kms_key_arn            = module.kms.key_arn
   log_retention_days     = var.log_retention_days
   tags                   = local.tags
+}
+
+# The provider credentials: SSM SecureString parameters SSM_PREFIX/NAME, created by the operator with
+# this key (`aws ssm put-parameter --type SecureString --key-id alias/TABLE-secrets`, docs/deploy.md).
+# Terraform never reads them: the functions get the parameters' names (functions.tf) and read the
+# values at run time; each role may decrypt only its own parameters (permissions.tf).
+resource "aws_kms_key" "secrets" {
+  description             = "Payments: provider credentials in SSM Parameter Store (${var.ssm_parameter_prefix}/*)"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "AccountAdministersThroughIAM"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root" }
+      Action    = "kms:*"
+      Resource  = "*"
+    }]
+  })
+  tags = local.tags
+}
+
+resource "aws_kms_alias" "secrets" {
+  name          = "alias/${var.table_name}-secrets"
+  target_key_id = aws_kms_key.secrets.key_id
+}
+
+# Only the relays may put this system's events on the bus (bus_policy.tf says why and how).
+resource "aws_cloudwatch_event_bus_policy" "only_relays_publish" {
+  event_bus_name = module.events.bus_name
+  policy         = local.bus_policy
+}
+
+# SNS's SMS settings are the account's: a monthly spend limit (USD; SNS stops sending SMS for the rest
+# of the month once reached, so SMS pumping costs at most this) and transactional delivery. Made only
+# when Notification sends SMS. An account starts with a 1 USD limit; a higher one needs a quota
+# increase (AWS Support) before apply, or SNS refuses it.
+resource "aws_sns_sms_preferences" "account" {
+  count               = var.enable_notification && contains(var.notification_channels, "sms") ? 1 : 0
+  monthly_spend_limit = var.sms_monthly_spend_limit
+  default_sms_type    = "Transactional"
 }

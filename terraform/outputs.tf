@@ -88,6 +88,11 @@ output "kms_key_arn" {
   value       = module.kms.key_arn
 }
 
+output "secrets_kms_key_alias" {
+  description = "The key to create the provider credentials' SecureString parameters with (aws ssm put-parameter --key-id ALIAS)."
+  value       = aws_kms_alias.secrets.name
+}
+
 output "alarm_topic_arn" {
   description = "SNS topic the alarms notify."
   value       = aws_sns_topic.alarms.arn
@@ -109,6 +114,11 @@ output "serverless_params" {
       deliveryQueueArn     = module.events.queue_arns["delivery"]
       notificationChannels = join(",", var.notification_channels)
       notificationSender   = var.notification_sender
+      # The countries Notification may text (NOTIFICATION_SMS_COUNTRIES), and the API's throttling, which
+      # serverless/ sets on its stage as terraform does.
+      notificationSmsCountries = join(",", var.notification_sms_countries)
+      apiThrottlingBurstLimit  = var.api_throttling.burst_limit
+      apiThrottlingRateLimit   = var.api_throttling.rate_limit
     },
     var.enable_delivery ? {
       deliveryTableName            = module.delivery_table[0].name

@@ -47,6 +47,35 @@ locals {
     }]
   }
 
+  # Each function's own secrets (functions.tf, local.secret_parameter_names), as parameter ARNs. The
+  # function may GetParameter those and no other, and decrypt with the secrets key only what SSM decrypts
+  # for those parameters: SSM passes the parameter's ARN to KMS as the encryption context PARAMETER_ARN
+  # of every SecureString it encrypts or decrypts, and kms:ViaService holds the key to calls SSM makes.
+  secret_parameter_arns = {
+    for name, parameters in local.secret_parameter_names : name => [
+      for parameter in values(parameters) : "arn:${local.partition}:ssm:${local.region}:${local.account}:parameter${parameter}"
+    ]
+  }
+  read_own_secrets = {
+    for name, arns in local.secret_parameter_arns : name => length(arns) == 0 ? [] : [
+      {
+        sid        = "ReadOwnSecrets"
+        actions    = ["ssm:GetParameter"]
+        resources  = arns
+        conditions = []
+      },
+      {
+        sid       = "DecryptOwnSecrets"
+        actions   = ["kms:Decrypt"]
+        resources = [aws_kms_key.secrets.arn]
+        conditions = [
+          { test = "StringEquals", variable = "kms:ViaService", values = ["ssm.${local.region}.amazonaws.com"] },
+          { test = "StringEquals", variable = "kms:EncryptionContext:PARAMETER_ARN", values = arns },
+        ]
+      },
+    ]
+  }
+
   payment_and_webhook_permissions = [local.payments_table_items, local.table_key_through_dynamodb, local.platform_key_decrypt]
 
   relay_permissions = [
@@ -81,7 +110,7 @@ locals {
   ]
 
   permissions = merge(
-    { for name, f in local.functions : name => (f.kind == "relay" ? local.relay_permissions : local.payment_and_webhook_permissions) },
+    { for name, f in local.functions : name => concat(f.kind == "relay" ? local.relay_permissions : local.payment_and_webhook_permissions, local.read_own_secrets[name]) },
     local.consumer_permissions,
   )
 }

@@ -52,9 +52,15 @@ variable "dist_dir" {
 }
 
 variable "ssm_parameter_prefix" {
-  description = "SSM Parameter Store path of the provider credentials: PREFIX/NAME, NAME being the environment variable (/payments/STRIPE_SECRET_KEY). Create them as SecureString (docs/deploy.md)."
+  description = "SSM Parameter Store path of the provider credentials: PREFIX/NAME, NAME being the environment variable (/payments/STRIPE_SECRET_KEY). Create them as SecureString with the secrets key (docs/deploy.md); the functions get `ssm:PREFIX/NAME` and read the value themselves."
   type        = string
   default     = "/payments"
+
+  # The parameters' ARNs (arn:...:parameter/payments/NAME) are built from it: a leading slash, none at the end.
+  validation {
+    condition     = can(regex("^(/[A-Za-z0-9_.-]+)+$", var.ssm_parameter_prefix))
+    error_message = "ssm_parameter_prefix is a path like /payments or /shop/prod: a leading slash, no slash at the end."
+  }
 }
 
 variable "provider_settings" {
@@ -73,7 +79,7 @@ variable "provider_settings" {
 }
 
 variable "payment_routes_authorization" {
-  description = "Authorization of POST /payments/{provider} and GET /payments/{id}: AWS_IAM (the shop's backend signs its calls with SigV4) or NONE. Webhook routes are always NONE: the functions verify the providers' signatures."
+  description = "Authorization of POST /payments/{provider} and GET /payments/{id}: AWS_IAM (the shop's backend signs its calls with SigV4), or NONE only with allow_unauthenticated_payment_routes = true (development). Webhook routes are always NONE: the functions verify the providers' signatures."
   type        = string
   default     = "AWS_IAM"
 
@@ -81,6 +87,18 @@ variable "payment_routes_authorization" {
     condition     = contains(["AWS_IAM", "NONE"], var.payment_routes_authorization)
     error_message = "payment_routes_authorization is AWS_IAM or NONE."
   }
+
+  # NONE lets anyone on the internet create payments of any amount and read any payment by its id.
+  validation {
+    condition     = var.payment_routes_authorization != "NONE" || var.allow_unauthenticated_payment_routes
+    error_message = "payment_routes_authorization = \"NONE\" opens the payment routes to anyone: it is refused unless allow_unauthenticated_payment_routes = true, a development setting."
+  }
+}
+
+variable "allow_unauthenticated_payment_routes" {
+  description = "Development only: allows payment_routes_authorization = \"NONE\" (no caller authentication on POST /payments/{provider} and GET /payments/{id}). Never in a stage that takes real payments."
+  type        = bool
+  default     = false
 }
 
 variable "function_sizing" {
@@ -169,6 +187,33 @@ variable "notification_channels" {
   validation {
     condition     = length(var.notification_channels) > 0 && alltrue([for channel in var.notification_channels : contains(["email", "sms"], channel)])
     error_message = "notification_channels lists one or more of email, sms."
+  }
+}
+
+variable "notification_sms_countries" {
+  description = "NOTIFICATION_SMS_COUNTRIES: the E.164 country calling codes Notification may text (\"1\", \"44\", \"49\"); a number elsewhere gets no SMS. Required when Notification sends SMS: SNS bills per message, and SMS pumping fraud texts numbers that pay the fraudster. \"1\" is the whole North American Numbering Plan, Caribbean countries included."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for code in var.notification_sms_countries : can(regex("^\\+?[1-9][0-9]{0,2}$", code))])
+    error_message = "notification_sms_countries lists E.164 country calling codes of one to three digits, e.g. [\"1\", \"44\", \"49\"]."
+  }
+
+  validation {
+    condition     = !(var.enable_notification && contains(var.notification_channels, "sms")) || length(var.notification_sms_countries) > 0
+    error_message = "Notification sends SMS (enable_notification with sms among notification_channels): list the countries it may text in notification_sms_countries, or leave sms out of notification_channels."
+  }
+}
+
+variable "sms_monthly_spend_limit" {
+  description = "The account's monthly SMS spend limit in USD (SNS SMS preferences, set when Notification sends SMS): SNS stops sending SMS for the rest of the month once reached. A new account's quota is 1 USD; ask AWS Support before setting more."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.sms_monthly_spend_limit >= 0 && floor(var.sms_monthly_spend_limit) == var.sms_monthly_spend_limit
+    error_message = "sms_monthly_spend_limit is a whole number of USD, 0 or more."
   }
 }
 

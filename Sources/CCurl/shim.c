@@ -1,3 +1,5 @@
+// CURLOPT_PROTOCOLS is deprecated, but it is how a libcurl older than 7.85 is told the protocols.
+#define CURL_DISABLE_DEPRECATION 1
 #include "CCurl.h"
 #include <dlfcn.h>
 #include <pthread.h>
@@ -86,4 +88,28 @@ CURLcode ccurl_setopt_header_function(CURL *handle, size_t (*callback)(char *, s
 
 CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl.easy_getinfo(handle, info, value);
+}
+
+// Headers older than 7.85 lack the names; the numbers are libcurl's stable ABI.
+#if LIBCURL_VERSION_NUM >= 0x075500
+#define CCURL_PROTOCOLS_STR CURLOPT_PROTOCOLS_STR
+#define CCURL_REDIR_PROTOCOLS_STR CURLOPT_REDIR_PROTOCOLS_STR
+#else
+#define CCURL_PROTOCOLS_STR ((CURLoption)10318)
+#define CCURL_REDIR_PROTOCOLS_STR ((CURLoption)10319)
+#endif
+
+// Set on every transfer, after curl_easy_reset, so no default of the libcurl build decides them.
+CURLcode ccurl_setopt_safety(CURL *handle) {
+    CURLcode code;
+    if ((code = curl.easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L)) != CURLE_OK) return code;
+    if ((code = curl.easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L)) != CURLE_OK) return code;
+    if ((code = curl.easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 0L)) != CURLE_OK) return code;
+    // The string forms exist since 7.85; an older libcurl (loaded at run time) answers CURLE_UNKNOWN_OPTION.
+    code = curl.easy_setopt(handle, CCURL_PROTOCOLS_STR, "http,https");
+    if (code == CURLE_UNKNOWN_OPTION) code = curl.easy_setopt(handle, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+    if (code != CURLE_OK) return code;
+    code = curl.easy_setopt(handle, CCURL_REDIR_PROTOCOLS_STR, "https");
+    if (code == CURLE_UNKNOWN_OPTION) code = curl.easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS, (long)CURLPROTO_HTTPS);
+    return code;
 }

@@ -75,6 +75,8 @@ struct AWSSetup {
     func run(table: String, bus: String, rules: EventRules, consumerTables: [String] = []) throws -> [String] {
         var report: [String] = []
         report.append(try ensureTable(table))
+        // The webhook transmissions recorded against replays expire with the replay window.
+        report.append(try ensureTimeToLive(table, attribute: "expiresAt"))
         for consumerTable in consumerTables {
             report.append(try ensureTable(consumerTable))
             report.append(try ensureTimeToLive(consumerTable, attribute: "expiresAt"))
@@ -184,7 +186,8 @@ struct AWSSetup {
         report.append("created subscription \(name) (raw message delivery)")
     }
 
-    /// The consumer tables' TTL on the processed-event markers and sent-records.
+    /// The TTL of the payments table's transmission records and of the consumer tables' processed-event
+    /// markers and sent-records.
     func ensureTimeToLive(_ table: String, attribute: String) throws -> String {
         let answer = try dynamoDB.call("DescribeTimeToLive", .object(["TableName": .string(table)]))
         let status = answer["TimeToLiveDescription"]?["TimeToLiveStatus"]?.string

@@ -19,7 +19,9 @@ final class LocalFunctions {
         if let runtime = built[definition.name] { return runtime }
         var functionLogger = logger
         functionLogger.function = definition.name
-        let runtime = try FunctionRuntime(definition, environment: environment, logger: functionLogger)
+        // Settings written ssm:NAME are read from Parameter Store as the deployed function reads them;
+        // a command lives too short for SECRETS_MAX_AGE to matter, so they are read once.
+        let runtime = try SecretRefreshingRuntime(definition, environment: environment, logger: functionLogger).runtime
         built[definition.name] = runtime
         return runtime
     }

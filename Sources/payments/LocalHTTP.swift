@@ -3,7 +3,11 @@ import PaymentsHTTP
 
 /// The CLI's HTTPS client: libcurl, retrying idempotent calls, as the functions use it.
 enum LocalHTTP {
+    /// The CLI's tooling reads whole DynamoDB Scan and GetRecords pages (up to 1 MB of data each, more as
+    /// JSON), which the functions' 1 MiB answer limit could cut off.
+    static let maximumResponseBytes = 16 << 20
+
     static func client(clock: any WallClock) -> any HTTPClient {
-        RetryingHTTPClient(base: CurlHTTPClient(), clock: clock)
+        RetryingHTTPClient(base: CurlHTTPClient(maximumResponseBytes: maximumResponseBytes), clock: clock)
     }
 }

@@ -77,13 +77,14 @@ struct Serve: AsyncParsableCommand {
         }
         bus?.start()
         let url = "http://127.0.0.1:\(bound)"
+        // Before the announcement: a script that waits for the line then reads the file must find it.
+        if let urlFile { try url.write(toFile: urlFile, atomically: true, encoding: .utf8) }
         print("payments serve: API Gateway on \(url)")
         for route in routes.table { print("  \(route.routeKey.padding(toLength: 26, withPad: " ", startingAt: 0)) → \(route.function)") }
         print(bus == nil
               ? "  events: \(environment["PAYMENTS_EVENTS"] ?? "sqlite") (not the local bus: relay them with `payments relay --follow`)"
               : "  events: local bus → \(Set(try EventRules.bundled().rules.map(\.target)).sorted().joined(separator: ", ")) (`payments events --follow` shows them)")
         fflush(nil)
-        if let urlFile { try url.write(toFile: urlFile, atomically: true, encoding: .utf8) }
 
         let stop = await StopSignal.wait(for: [SIGINT, SIGTERM])
         writeStandardError("payments serve: \(stop == SIGINT ? "SIGINT" : "SIGTERM"), stopping\n")

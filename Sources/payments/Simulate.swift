@@ -4,6 +4,8 @@ import FunctionSupport
 import LocalStack
 import PaymentsCore
 import PaymentsHTTP
+import PayPalProvider
+import BraintreeProvider
 
 /// `payments simulate PROVIDER api|send`: plays a provider's side locally, like `stripe trigger`.
 struct Simulate: ParsableCommand {
@@ -51,6 +53,22 @@ func simulatorSetting(_ name: String, for what: String) throws -> String {
         throw CommandFailure("\(name) is not set: \(what) needs the same value the webhook function reads.")
     }
     return value
+}
+
+/// A fresh random value of `shape`, for the exports the simulators print: the webhook functions refuse
+/// typed placeholders, so the simulators never suggest one.
+func randomCredential(_ shape: SecretShape) -> String {
+    let characters: [Character]
+    switch shape.alphabet {
+    case .alphanumeric: characters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+    case .upperAlphanumeric: characters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+    case .lowerAlphanumeric: characters = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+    }
+    while true {
+        var generator = SystemRandomNumberGenerator()
+        let value = shape.prefix + String((0..<shape.lengths.lowerBound).map { _ in characters.randomElement(using: &generator)! })
+        if shape.problem(with: value) == nil { return value }
+    }
 }
 
 /// Serves `simulator` until the process is stopped, printing the base URL and `lines` once listening.
@@ -170,7 +188,7 @@ struct SimulatePayPal: ParsableCommand {
                 ["PayPal simulator listening on \(base) (approve an order: GET \(base)/checkoutnow?token=ORDER_ID)",
                  "export PAYPAL_API_BASE=\(base)", "export PAYPAL_WEBHOOK_CERT=\(certificate)"]
                     + (id == nil ? ["export PAYPAL_CLIENT_ID=simulator PAYPAL_CLIENT_SECRET=simulator   # any pair is accepted"] : [])
-                    + (webhookIDIsSet ? [] : ["export PAYPAL_WEBHOOK_ID=WH-SIMULATOR"])
+                    + (webhookIDIsSet ? [] : ["export PAYPAL_WEBHOOK_ID=\(randomCredential(PayPalWebhookID.shape))"])
             }
         }
     }
@@ -216,7 +234,7 @@ struct SimulateBraintree: ParsableCommand {
             serveSimulatorLines(simulator, port: options.port) { base in
                 ["Braintree simulator listening on \(base) (merchant \(merchant), \(currency))", "export BRAINTREE_API_BASE=\(base)"]
                     + (merchantIsSet ? [] : ["export BRAINTREE_MERCHANT_ID=\(merchant)"])
-                    + (publicKey == nil ? ["export BRAINTREE_PUBLIC_KEY=simulator_public BRAINTREE_PRIVATE_KEY=simulator_private   # any pair is accepted"] : [])
+                    + (publicKey == nil ? ["export BRAINTREE_PUBLIC_KEY=\(randomCredential(BraintreeAPIKeys.publicKeyShape)) BRAINTREE_PRIVATE_KEY=\(randomCredential(BraintreeAPIKeys.privateKeyShape))   # any pair of this shape is accepted"] : [])
             }
         }
     }

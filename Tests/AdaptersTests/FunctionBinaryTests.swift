@@ -19,12 +19,12 @@ final class FunctionBinaryTests: XCTestCase {
     var settings: [String: [String: String]] {
         [
             "stripe-payment": ["STRIPE_SECRET_KEY": "sk_test_binary"],
-            "stripe-webhook": ["STRIPE_WEBHOOK_SECRET": "whsec_binary"],
+            "stripe-webhook": ["STRIPE_WEBHOOK_SECRET": "whsec_Jmxd7L3FmiLoCGyLpO7WjPdn7qijezKi"],
             "paypal-payment": ["PAYPAL_CLIENT_ID": "id", "PAYPAL_CLIENT_SECRET": "secret"],
-            "paypal-webhook": ["PAYPAL_CLIENT_ID": "id", "PAYPAL_CLIENT_SECRET": "secret", "PAYPAL_WEBHOOK_ID": "WH-1",
+            "paypal-webhook": ["PAYPAL_CLIENT_ID": "id", "PAYPAL_CLIENT_SECRET": "secret", "PAYPAL_WEBHOOK_ID": "RAELQDWO9PHPUN425",
                                "PAYPAL_WEBHOOK_CERT": Self.paypalCert],
             "braintree-payment": ["BRAINTREE_MERCHANT_ID": "m", "BRAINTREE_PUBLIC_KEY": "pub", "BRAINTREE_PRIVATE_KEY": "priv"],
-            "braintree-webhook": ["BRAINTREE_PUBLIC_KEY": "pub", "BRAINTREE_PRIVATE_KEY": "priv"],
+            "braintree-webhook": ["BRAINTREE_PUBLIC_KEY": "n1gppdfiyefzftbt", "BRAINTREE_PRIVATE_KEY": "930759120c9e4d0d4184d4eca959575f"],
         ]
     }
 

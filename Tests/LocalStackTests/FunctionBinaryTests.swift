@@ -12,7 +12,7 @@ import StripeProvider
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../Fixtures/Stripe/webhooks").standardized
     /// The secret the fixtures were signed with (scripts/regen_fixtures.sh).
-    static let secret = "whsec_fixture_secret_0123456789"
+    static let secret = "whsec_kKxgprTwyuhW4d6khhengyJTaMHNYdUo"
 
     /// The fixture event, its Stripe-Signature replaced by one made now (the SDK's is from 2025, past
     /// Stripe's 5-minute tolerance) unless `resign` is false; `tamper` changes the body after signing.

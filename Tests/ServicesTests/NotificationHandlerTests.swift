@@ -4,6 +4,7 @@ import Testing
 import FunctionSupport
 import NotificationService
 import PaymentsCore
+import PaymentsHTTP
 import PaymentsSQLite
 
 /// The `notification` handler on the real SQLite store: a message per channel with a contact, each
@@ -17,9 +18,10 @@ import PaymentsSQLite
         store = try SQLiteNotificationStore(path: temporaryPath("notifications"))
     }
 
-    func handler(enabled: Set<NotificationChannel> = [.email, .sms], configured: NotificationChannel? = nil) -> NotificationHandler {
+    func handler(enabled: Set<NotificationChannel> = [.email, .sms], configured: NotificationChannel? = nil,
+                 smsPolicy: SMSPolicy = SMSPolicy()) -> NotificationHandler {
         NotificationHandler(store: store, senders: [.email: email, .sms: sms], enabled: enabled, configuredChannel: configured,
-                            clock: SteppingClock(), relay: ServiceOutboxRelay(outbox: store, publisher: store.bus))
+                            smsPolicy: smsPolicy, clock: SteppingClock(), relay: ServiceOutboxRelay(outbox: store, publisher: store.bus))
     }
 
     /// The event as each channel's queue delivers it (raw on one, SNS-wrapped on the other: both are read).
@@ -45,6 +47,69 @@ import PaymentsSQLite
         #expect(Set(published.compactMap { $0["channel"] }) == ["email", "sms"])
         #expect(published.allSatisfy { $0.source == "shop.notifications" && $0["orderId"] == "ord_1" && $0["paymentId"] == "pay_1" })
         #expect(!String(decoding: try published[0].json(), as: UTF8.self).contains("buyer@example.com"), "no contact on the bus twice over")
+    }
+
+    /// SMS pumping: any created payment raises PaymentPending with a phone the customer chose, so an
+    /// SMS on it would text any number on the shop's bill. The email still goes.
+    @Test func anUnpaidPaymentSendsNoSMS() throws {
+        let logs = LogLines()
+        let handler = handler()
+        let pending = Events.payment(state: PaymentState())
+        #expect(pending.detailType == "PaymentPending")
+        #expect(try handler.handle(SQSBatch(records: channelRecords(pending)), context: context(logs)) == .allSucceeded)
+        #expect(sms.messages.isEmpty)
+        #expect(email.messages.map(\.detailType) == ["PaymentPending"])
+        #expect(try !store.hasSent(eventID: pending.id, channel: .sms))
+        #expect(logs.all.contains { $0.contains("no SMS for this detail-type") && $0.contains("\"sms\"") })
+        handler.afterResponse(logger: .discarding)
+        let published = try SQLiteServiceEvents.published(store.database)
+        #expect(published.map(\.detailType) == ["NotificationSent"] && published[0]["channel"] == "email", "a skip is no failure")
+    }
+
+    /// Every payment status's event: email always, SMS exactly for the outcomes.
+    @Test(arguments: PaymentStatus.allCases.map(\.eventDetailType))
+    func smsGoOutOnlyForSucceededFailedAndRefunded(detailType: String) throws {
+        var event = Events.refunded(total: 1000)
+        event.detailType = detailType
+        #expect(try handler().handle(SQSBatch(records: channelRecords(event)), context: context()) == .allSucceeded)
+        #expect(email.messages.count == 1)
+        let outcomes = ["PaymentSucceeded", "PaymentFailed", "PaymentPartiallyRefunded", "PaymentRefunded"]
+        #expect(sms.messages.map(\.detailType) == (outcomes.contains(detailType) ? [detailType] : []), "\(detailType)")
+    }
+
+    @Test func aNumberOutsideTheAllowedCountriesGetsNoSMSAndTheLogHoldsNoNumber() throws {
+        let logs = LogLines()
+        let handler = handler(smsPolicy: SMSPolicy(countries: [CallingCode("44")!, CallingCode("49")!]))
+        let american = Events.succeeded()  // +14155550123
+        #expect(try handler.handle(SQSBatch(records: channelRecords(american)), context: context(logs)) == .allSucceeded)
+        #expect(sms.messages.isEmpty && email.messages.count == 1)
+        #expect(logs.all.contains { $0.contains("not in a country NOTIFICATION_SMS_COUNTRIES allows") })
+        #expect(!logs.text.contains("4155550123") && !logs.text.contains("buyer@example.com"))
+        handler.afterResponse(logger: .discarding)
+        #expect(try SQLiteServiceEvents.published(store.database).map { $0["channel"] } == ["email"])
+
+        for (index, phone) in ["+447700900123", "+4915112345678"].enumerated() {
+            let event = Events.payment("pay_\(index + 2)", order: "ord_\(index + 2)", state: PaymentState(progress: .succeeded), phone: phone)
+            #expect(try handler.handle(SQSBatch(records: channelRecords(event)), context: context()) == .allSucceeded)
+        }
+        #expect(sms.messages.map(\.recipient) == ["+447700900123", "+4915112345678"])
+    }
+
+    @Test func theFunctionReadsTheAllowedCountriesLocally() throws {
+        let path = temporaryPath("notifications-countries")
+        let runtime = try FunctionRuntime(NotificationFunctions.definition,
+                                          environment: ["NOTIFICATION_STORE": "sqlite:\(path)", "NOTIFICATION_SMS_COUNTRIES": "44, 49"],
+                                          logger: .discarding)
+        let british = Events.payment("pay_2", order: "ord_2", state: PaymentState(progress: .succeeded), phone: "+447700900123")
+        let records: [[String: Any]] = [Events.succeeded(), british].flatMap { event in [
+            ["messageId": "e-\(event.id)", "body": Events.envelope(event), "eventSourceARN": "arn:aws:sqs:local:0:local-notification-email"],
+            ["messageId": "s-\(event.id)", "body": Events.snsWrapped(event), "eventSourceARN": "arn:aws:sqs:local:0:local-notification-sms"],
+        ] }
+        let answer = try runtime.invoke(event: Array(try JSONSerialization.data(withJSONObject: ["Records": records])),
+                                        context: InvocationContext(requestID: "r", logger: .discarding))
+        #expect(String(decoding: answer, as: UTF8.self) == #"{"batchItemFailures":[]}"#)
+        let messages = try SQLiteNotificationStore(path: path).localMessages()
+        #expect(messages.map { "\($0.channel) \($0.orderId)" } == ["email ord_1", "email ord_2", "sms ord_2"])
     }
 
     @Test(arguments: [("JPY", 1500, "1500 JPY"), ("KWD", 1250, "1.250 KWD"), ("USD", 5, "0.05 USD"), ("BHD", 1, "0.001 BHD")])
@@ -165,6 +230,8 @@ import PaymentsSQLite
         ["NOTIFICATION_CHANNELS": "email,fax"], ["NOTIFICATION_CHANNEL": "pigeon"],
         ["NOTIFICATION_CHANNELS": "email", "NOTIFICATION_CHANNEL": "sms"], ["NOTIFICATION_STORE": "redis:x"],
         ["NOTIFICATION_STORE": "dynamodb:t", "AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "s"],
+        ["NOTIFICATION_SMS_COUNTRIES": "4"], ["NOTIFICATION_SMS_COUNTRIES": "1,,44"], ["NOTIFICATION_SMS_COUNTRIES": "UK"],
+        ["NOTIFICATION_SMS_COUNTRIES": "1;44"], ["NOTIFICATION_SMS_COUNTRIES": "440"],
     ])
     func aBadSettingIsAnInitErrorNamingIt(environment: [String: String]) {
         do {
@@ -174,6 +241,24 @@ import PaymentsSQLite
             #expect(error is ConfigurationError, "\(environment): \(error)")
             let name = environment.keys.sorted().first { String(describing: error).contains($0) } ?? "NOTIFICATION_EMAIL_FROM"
             #expect(String(describing: error).contains(name), "\(error)")
+        }
+    }
+
+    /// Where SMS really go out (SNS), a deployment serving SMS must say to which countries; one that serves
+    /// only email need not.
+    @Test func onDynamoDBTheAllowedCountriesAreRequiredForSMS() throws {
+        let aws = ["NOTIFICATION_STORE": "dynamodb:t", "AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "s",
+                   "NOTIFICATION_EMAIL_FROM": "shop@example.com"]
+        do {
+            _ = try FunctionRuntime(NotificationFunctions.definition, environment: aws, logger: .discarding)
+            Issue.record("SMS enabled on DynamoDB without NOTIFICATION_SMS_COUNTRIES started")
+        } catch {
+            #expect(error is ConfigurationError && String(describing: error).contains("NOTIFICATION_SMS_COUNTRIES is not set"), "\(error)")
+        }
+        for extra in [["NOTIFICATION_SMS_COUNTRIES": "1,44"], ["NOTIFICATION_CHANNELS": "email"], ["NOTIFICATION_CHANNEL": "email"]] {
+            let handler = try NotificationFunctions.handler(FunctionDependencies(clock: SteppingClock(), httpClient: CurlHTTPClient(),
+                                                                                  environment: aws.merging(extra) { $1 }, logger: .discarding))
+            #expect(handler.smsPolicy.countries == extra["NOTIFICATION_SMS_COUNTRIES"].map { _ in [CallingCode("1")!, CallingCode("44")!] }, "\(extra)")
         }
     }
 }

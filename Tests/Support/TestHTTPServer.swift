@@ -18,6 +18,8 @@ public final class TestHTTPServer: Sendable {
         public var status: Int
         public var headers: [String: String]
         public var body: [UInt8]
+        /// Sent without Content-Length, ended by closing the connection: a body of unannounced length.
+        public var closeDelimited = false
         public init(status: Int, headers: [String: String] = [:], body: [UInt8] = []) {
             self.status = status
             self.headers = headers
@@ -95,10 +97,11 @@ public final class TestHTTPServer: Sendable {
         var buffer: [UInt8] = []
         while let request = readRequest(client, buffer: &buffer) {
             let response = handler(request)
-            var head = "HTTP/1.1 \(response.status) X\r\nContent-Length: \(response.body.count)\r\n"
+            var head = "HTTP/1.1 \(response.status) X\r\n"
+            head += response.closeDelimited ? "Connection: close\r\n" : "Content-Length: \(response.body.count)\r\n"
             for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
             head += "\r\n"
-            guard writeAll(client, Array(head.utf8) + response.body) else { return }
+            guard writeAll(client, Array(head.utf8) + response.body), !response.closeDelimited else { return }
         }
     }
 

@@ -14,9 +14,9 @@ enum MemoryCases {
             ("paypal-payment", unknownPayment, ["PAYPAL_CLIENT_ID": "id", "PAYPAL_CLIENT_SECRET": "secret"], "\"statusCode\":404"),
             ("braintree-payment", unknownPayment, ["BRAINTREE_MERCHANT_ID": "m", "BRAINTREE_PUBLIC_KEY": "p", "BRAINTREE_PRIVATE_KEY": "k"], "\"statusCode\":404"),
             ("paypal-webhook", event("POST", "/webhooks/paypal", body: "{}"),
-             ["PAYPAL_CLIENT_ID": "id", "PAYPAL_CLIENT_SECRET": "secret", "PAYPAL_WEBHOOK_ID": "WH-1", "PAYPAL_WEBHOOK_CERT": certificate], "\"statusCode\":400"),
+             ["PAYPAL_CLIENT_ID": "id", "PAYPAL_CLIENT_SECRET": "secret", "PAYPAL_WEBHOOK_ID": "RAELQDWO9PHPUN425", "PAYPAL_WEBHOOK_CERT": certificate], "\"statusCode\":400"),
             ("braintree-webhook", event("POST", "/webhooks/braintree", body: "bt_signature=x&bt_payload=eA=="),
-             ["BRAINTREE_PUBLIC_KEY": "p", "BRAINTREE_PRIVATE_KEY": "k"], "\"statusCode\":400"),
+             ["BRAINTREE_PUBLIC_KEY": "avvk2efcnpgx6gu2", "BRAINTREE_PRIVATE_KEY": "a065ca1d25a046f98d7388fc11201483"], "\"statusCode\":400"),
             ("outbox-relay", #"{"Records":[]}"#, [:], "batchItemFailures"),
         ]
     }

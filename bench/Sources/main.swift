@@ -88,12 +88,18 @@ do {
                                   unit: "MB", higherIsBetter: false, value: usage.peakMB))
         }
     }
-    if let bootstrap = option("--bootstrap"), wanted("cold") {
-        metrics.append(Metric(key: "cold_start_to_first_response_ms", label: "stripe-webhook exec → first response (median)",
-                              unit: "ms", higherIsBetter: false, value: try Benchmarks.coldStart(bootstrap: bootstrap, runs: quick ? 5 : 21)))
-        if let floor = option("--floor-bootstrap") {
-            metrics.append(Metric(key: "floor_cold_start_ms", label: "C bootstrap (verify + scan) exec → first response",
-                                  unit: "ms", higherIsBetter: false, value: try FloorBootstrapBenchmarks.coldStart(bootstrap: floor, runs: quick ? 5 : 21)))
+    if let bootstrap = option("--bootstrap"), wanted("cold") || wanted("cold_start_ssm_ms") {
+        if wanted("cold") {
+            metrics.append(Metric(key: "cold_start_to_first_response_ms", label: "stripe-webhook exec → first response (median)",
+                                  unit: "ms", higherIsBetter: false, value: try Benchmarks.coldStart(bootstrap: bootstrap, runs: quick ? 5 : 21)))
+            if let floor = option("--floor-bootstrap") {
+                metrics.append(Metric(key: "floor_cold_start_ms", label: "C bootstrap (verify + scan) exec → first response",
+                                      unit: "ms", higherIsBetter: false, value: try FloorBootstrapBenchmarks.coldStart(bootstrap: floor, runs: quick ? 5 : 21)))
+            }
+        }
+        if wanted("cold_start_ssm_ms") {
+            metrics.append(Metric(key: "cold_start_ssm_ms", label: "stripe-webhook, secret from SSM (moto), exec → first response",
+                                  unit: "ms", higherIsBetter: false, value: try SSMColdStartBenchmarks.coldStart(bootstrap: bootstrap, runs: quick ? 5 : 21)))
         }
     }
 } catch {

@@ -35,7 +35,7 @@ stop_all() {
     pids=()
 }
 trap 'stop_all; rm -rf "$WORK"' EXIT
-export STRIPE_SECRET_KEY=sk_test_load STRIPE_WEBHOOK_SECRET=whsec_load_secret
+export STRIPE_SECRET_KEY=sk_test_load STRIPE_WEBHOOK_SECRET="$(python3 scripts/random_credential.py stripe-webhook-secret)"
 
 # run NAME CONNECTIONS [serve options…]: one load run on fresh stores; prints its JSON line.
 run() {

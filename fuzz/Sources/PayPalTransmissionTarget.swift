@@ -21,12 +21,10 @@ extension FuzzTarget {
         let parsed = PayPalTransmission.parseTime(time)
         if let parsed { check(parsed.isFinite, "a transmission time read as \(parsed)") }
         let url = parts.count > 3 ? parts[3] : ""
-        if let host = PayPalCertificateURL.paypalHost(of: url) {
-            check(PayPalCertificateURL.exactHosts.contains(host) || PayPalCertificateURL.isPayPalName(host), "a certificate URL host \(host) passed that is not PayPal's")
-            // The allowed host is the URL's authority as written (ASCII, case aside), not a look-alike of it.
-            let authority = Array(url.utf8.dropFirst(8).prefix { ![UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#")].contains($0) })
-            let lowered = authority.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
-            check(lowered == Array(host.utf8), "the allowed host \(host) is not the URL's authority as written")
+        if PayPalCertificateURL.isAllowed(url) {
+            // The allowed host is the URL's authority as written, byte for byte, not a look-alike of it.
+            let authority = url.utf8.dropFirst(8).prefix { $0 != UInt8(ascii: "/") }
+            check(PayPalCertificateURL.hosts.contains(String(decoding: authority, as: UTF8.self)), "an allowed certificate URL names no PayPal host as written")
         }
         let request = APIGatewayV2Request(method: "POST", path: "/webhooks/paypal", headers: headers, body: String(decoding: body, as: UTF8.self))
         let delivery = WebhookDelivery(body: body, request: request, receivedAt: parsed ?? 1_764_000_001)
@@ -59,6 +57,13 @@ enum PayPalFuzzFixtures {
 
     static let authenticator: PayPalWebhookAuthenticator = {
         let certificates = try! PayPalCertificates(.pinned(pem: leafPEM))
-        return PayPalWebhookAuthenticator(verifier: PayPalWebhookVerifier(webhookID: "WH-FIXTURE-0001", method: .offline(certificates)), capture: nil)
+        let verifier = PayPalWebhookVerifier(webhookID: "WH-FIXTURE-0001", method: .offline(certificates))
+        return PayPalWebhookAuthenticator(verifier: verifier, transmissions: EveryTransmissionIsNew(), capture: nil)
     }()
+}
+
+/// The replay ledger's seam, answering that each transmission is new: the fuzzer's deliveries are
+/// not replays, and what is fuzzed here is the verifier in front of the ledger.
+struct EveryTransmissionIsNew: TransmissionLedger {
+    func record(_ transmission: RecordedTransmission, now: Double) throws -> TransmissionLedgerOutcome { .recorded }
 }

@@ -1,3 +1,5 @@
+import PaymentsCore
+
 /// Where and as whom AWS is called, from the standard environment variables Lambda sets.
 public struct AWSConfiguration: Sendable, Equatable {
     public var region: String
@@ -20,6 +22,13 @@ public struct AWSConfiguration: Sendable, Equatable {
         }
         return AWSConfiguration(region: region, credentials: try AWSCredentials.fromEnvironment(environment),
                                 endpointOverride: value("AWS_ENDPOINT_URL"))
+    }
+
+    /// Refuses an `AWS_ENDPOINT_URL` that is not https outside loopback: signed requests and their
+    /// answers (payments, secrets) would cross the network in clear text.
+    public func checkEndpoint() throws(ConfigurationError) {
+        guard let endpointOverride, OutboundHTTPPolicy.refusal(of: endpointOverride) != nil else { return }
+        throw ConfigurationError("AWS_ENDPOINT_URL must be an https URL (http only to 127.0.0.1, ::1 or localhost)")
     }
 
     /// The URL requests to `service` are posted to.

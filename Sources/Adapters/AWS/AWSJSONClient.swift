@@ -126,6 +126,7 @@ extension AWSJSONClient {
         } catch {
             throw ConfigurationError("\(error.name) is not set (needed for \(service.signingName))")
         }
+        try settings.checkEndpoint()
         var client = AWSJSONClient(service: service, configuration: settings, http: http, clock: clock)
         client.invocationDeadline = deadline
         return client

@@ -24,6 +24,9 @@ public struct AWSService: Sendable, Equatable {
         hostPrefix: "streams.dynamodb")
     public static let eventBridge = AWSService(
         signingName: "events", targetPrefix: "AWSEvents", contentType: "application/x-amz-json-1.1", hostPrefix: "events")
+    /// Systems Manager, for Parameter Store's `GetParameter` (the functions' secrets).
+    public static let ssm = AWSService(
+        signingName: "ssm", targetPrefix: "AmazonSSM", contentType: "application/x-amz-json-1.1", hostPrefix: "ssm")
     public static let sqs = AWSService(
         signingName: "sqs", targetPrefix: "AmazonSQS", contentType: "application/x-amz-json-1.0", hostPrefix: "sqs")
 }

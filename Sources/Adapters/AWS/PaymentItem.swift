@@ -13,12 +13,15 @@ import PaymentsCore
 /// - `REFERENCE#<provider>#<reference>`: which payment a provider's reference belongs to. Its own item,
 ///   written in the payment's transaction, because a GSI would be read eventually consistent.
 /// - `OUTBOX#<eventId>`: an event waiting to be published, its JSON exactly as `PaymentEvent.json()` wrote it.
+/// - `TRANSMISSION#<provider>#<id>`: a webhook transmission already accepted, with the SHA-256 of its body
+///   (`DynamoDBTransmissionLedger`); `expiresAt`, epoch seconds, is the table's TTL attribute.
 enum PaymentItem {
     static func paymentKey(_ id: String) -> String { "PAYMENT#\(id)" }
     // Provider names are lower-case words without `#`, so the key after them may hold anything.
     static func idempotencyKey(provider: String, key: String) -> String { "IDEMPOTENCY#\(provider)#\(key)" }
     static func referenceKey(provider: String, reference: String) -> String { "REFERENCE#\(provider)#\(reference)" }
     static func outboxKey(_ eventID: String) -> String { "OUTBOX#\(eventID)" }
+    static func transmissionKey(provider: String, id: String) -> String { "TRANSMISSION#\(provider)#\(id)" }
 
     static func item(of payment: Payment) -> DynamoDBItem {
         var item = DynamoDBItem()
@@ -98,6 +101,15 @@ enum PaymentItem {
         item[string: "paymentId"] = event.detail.paymentId
         item[string: "detailType"] = event.detailType
         item[string: "event"] = String(decoding: try event.json(), as: UTF8.self)
+        return item
+    }
+
+    static func transmissionItem(_ transmission: RecordedTransmission) -> DynamoDBItem {
+        var item = DynamoDBItem()
+        item[string: "pk"] = transmissionKey(provider: transmission.provider, id: transmission.id)
+        item[string: "type"] = "transmission"
+        item[string: "bodySha256"] = transmission.bodyDigest
+        item[int: "expiresAt"] = Int(transmission.expiresAt.rounded(.up))
         return item
     }
 

@@ -7,6 +7,8 @@ public struct Backends: Sendable {
     public var store: any PaymentStore
     public var outbox: any OutboxStore
     public var publisher: any EventPublisher
+    /// Webhook transmissions already accepted, beside the payments (PayPal's replay check).
+    public var transmissions: any TransmissionLedger
     /// Whether functions publish their outbox themselves once they have answered. With SQLite there is
     /// no stream, so they do; with DynamoDB the table's stream feeds `outbox-relay`, and the payment and
     /// webhook functions never call the bus.
@@ -14,10 +16,12 @@ public struct Backends: Sendable {
     /// Whether every invocation calls AWS over HTTPS (DynamoDB, EventBridge), so libcurl is certainly needed.
     public var callsAWS = false
 
-    public init(store: any PaymentStore, outbox: any OutboxStore, publisher: any EventPublisher, drainsAfterResponse: Bool) {
+    public init(store: any PaymentStore, outbox: any OutboxStore, publisher: any EventPublisher, transmissions: any TransmissionLedger,
+                drainsAfterResponse: Bool) {
         self.store = store
         self.outbox = outbox
         self.publisher = publisher
+        self.transmissions = transmissions
         self.drainsAfterResponse = drainsAfterResponse
     }
 
@@ -30,6 +34,7 @@ public struct Backends: Sendable {
             } catch {
                 throw ConfigurationError("\(error.name) is not set (needed for \(service.signingName))")
             }
+            try settings.checkEndpoint()
             var client = AWSJSONClient(service: service, configuration: settings, http: httpClient, clock: clock)
             client.invocationDeadline = deadline
             return client
@@ -44,15 +49,18 @@ public struct Backends: Sendable {
         case .sqlite(let path):
             let store = try SQLitePaymentStore(path: path)
             let publisher = try bus ?? SQLiteEventBus(database: store.database)
-            var backends = Backends(store: store, outbox: store, publisher: publisher, drainsAfterResponse: true)
+            var backends = Backends(store: store, outbox: store, publisher: publisher,
+                                    transmissions: SQLiteTransmissionLedger(store: store), drainsAfterResponse: true)
             backends.callsAWS = bus != nil
             return backends
         case .dynamoDB(let table):
             guard let bus else {
                 throw ConfigurationError("PAYMENTS_STORE=dynamodb:… publishes to EventBridge: set PAYMENTS_EVENTS=eventbridge:BUS")
             }
-            let store = DynamoDBPaymentStore(client: try aws(.dynamoDB), tableName: table)
-            var backends = Backends(store: store, outbox: store, publisher: bus, drainsAfterResponse: false)
+            let dynamoDB = try aws(.dynamoDB)
+            let store = DynamoDBPaymentStore(client: dynamoDB, tableName: table)
+            var backends = Backends(store: store, outbox: store, publisher: bus,
+                                    transmissions: DynamoDBTransmissionLedger(client: dynamoDB, tableName: table), drainsAfterResponse: false)
             backends.callsAWS = true
             return backends
         }

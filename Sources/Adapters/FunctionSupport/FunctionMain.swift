@@ -23,9 +23,10 @@ public enum FunctionMain {
         }
         // The Runtime API is plain HTTP on loopback: no libcurl needed to serve it.
         let loop = LambdaRuntimeLoop(api: api, client: LoopbackHTTPClient(address: api), logger: logger)
-        let runtime: FunctionRuntime
+        // Settings written ssm:NAME are read from Parameter Store here, and again once SECRETS_MAX_AGE old.
+        var runtime: SecretRefreshingRuntime
         do {
-            runtime = try FunctionRuntime(definition, environment: environment, logger: logger)
+            runtime = try SecretRefreshingRuntime(definition, environment: environment, logger: logger)
         } catch {
             logger.error("initialisation failed", ["error": String(describing: error)])
             loop.reportInitError(error)
@@ -33,7 +34,7 @@ public enum FunctionMain {
         }
         // On DynamoDB every invocation calls AWS over HTTPS: load libcurl during init rather than in the
         // first request. On SQLite a webhook never needs it, so it is never loaded.
-        if runtime.backends?.callsAWS == true { CurlHTTPClient.preload() }
+        if runtime.runtime.backends?.callsAWS == true { CurlHTTPClient.preload() }
         do {
             try loop.run(
                 handler: { try runtime.invoke(event: $0.event, context: $0.context) },

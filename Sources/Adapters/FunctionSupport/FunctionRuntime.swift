@@ -27,7 +27,8 @@ public struct FunctionRuntime: Sendable {
             let configuration = try Configuration(environment: environment)
             let backends = try Backends.make(configuration, environment: environment, httpClient: client, clock: clock, deadline: deadline)
             dependencies = FunctionDependencies(store: backends.store, clock: clock, httpClient: client, environment: environment,
-                                                logger: logger, outbox: backends.outbox, publisher: backends.publisher, deadline: deadline)
+                                                logger: logger, outbox: backends.outbox, publisher: backends.publisher, deadline: deadline,
+                                                transmissions: backends.transmissions)
             self.backends = backends
             self.relay = backends.drainsAfterResponse ? OutboxRelay(outbox: backends.outbox, publisher: backends.publisher) : nil
         } else {

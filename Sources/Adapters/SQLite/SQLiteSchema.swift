@@ -14,14 +14,28 @@ enum SQLiteSchema {
 
     /// Additive changes since version 1 was first written, each applied once when missing.
     /// `customer_phone`: the customer's E.164 number (SMS notifications). `bus_consumers`: how far the
-    /// local bus has handed its events to each consumer (`payments` CLI).
+    /// local bus has handed its events to each consumer (`payments` CLI). `webhook_transmissions`: the
+    /// webhook transmissions already accepted (`SQLiteTransmissionLedger`).
     static func applyAdditions(_ connection: Connection) throws {
         let columns = try connection.query("PRAGMA table_info(payments)").compactMap { $0.count > 1 ? $0[1] : nil }
         if !columns.contains("customer_phone") {
             try connection.execute("ALTER TABLE payments ADD COLUMN customer_phone TEXT")
         }
         try connection.execute(busConsumersTable)
+        try connection.execute(webhookTransmissionsTable)
     }
+
+    /// Kept until `expires_at` (epoch seconds); the index serves the clean-up of expired rows.
+    static let webhookTransmissionsTable = """
+        CREATE TABLE IF NOT EXISTS webhook_transmissions (
+            provider TEXT NOT NULL,
+            id TEXT NOT NULL,
+            body_sha256 TEXT NOT NULL,
+            expires_at INTEGER NOT NULL,
+            PRIMARY KEY (provider, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS webhook_transmissions_by_expiry ON webhook_transmissions (expires_at);
+        """
 
     static let busConsumersTable = """
         CREATE TABLE IF NOT EXISTS bus_consumers (

@@ -26,4 +26,8 @@ CURLcode ccurl_setopt_write_function(CURL *handle, size_t (*callback)(char *, si
 CURLcode ccurl_setopt_header_function(CURL *handle, size_t (*callback)(char *, size_t, size_t, void *));
 CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 
+// TLS verification on (peer and host name), only http and https, no redirects (and none but https if a
+// caller ever turns them on). Returns the first option libcurl refused, or CURLE_OK.
+CURLcode ccurl_setopt_safety(CURL *handle);
+
 #endif

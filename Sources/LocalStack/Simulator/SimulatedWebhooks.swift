@@ -1,7 +1,7 @@
 import Foundation
 import PaymentsCore
 
-/// The payment a webhook scenario is about, as `GET /payments/{id}` answers (`PaymentRecord`: `id`;
+/// The payment a webhook scenario is about, as `GET /payments/{id}` answers (`ShownPayment`: `id`;
 /// `CreatedPayment`, the create answer, says `paymentId`).
 public struct SimulatedPayment: Decodable, Sendable, Equatable {
     public var paymentId: String

@@ -41,17 +41,28 @@ public struct FunctionDependencies: Sendable {
     public var outbox: (any OutboxStore)?
     /// The configured bus; only the relay publishes directly.
     public var publisher: (any EventPublisher)?
+    /// Webhook transmissions already accepted, kept where the payments are (replay checks).
+    public var transmissions: (any TransmissionLedger)?
+    /// The transmission ledger, or an error naming the store setting it lives in.
+    public var transmissionLedger: any TransmissionLedger {
+        get throws(ConfigurationError) {
+            guard let transmissions else { throw ConfigurationError("this function is built without the payments store (PAYMENTS_STORE)") }
+            return transmissions
+        }
+    }
     public var clock: any WallClock
     public var httpClient: any HTTPClient
     public var environment: [String: String]
     public var logger: Logger
 
     public init(store: any PaymentStore, clock: any WallClock, httpClient: any HTTPClient, environment: [String: String], logger: Logger,
-                outbox: (any OutboxStore)? = nil, publisher: (any EventPublisher)? = nil, deadline: InvocationDeadline? = nil) {
+                outbox: (any OutboxStore)? = nil, publisher: (any EventPublisher)? = nil, deadline: InvocationDeadline? = nil,
+                transmissions: (any TransmissionLedger)? = nil) {
         self.init(clock: clock, httpClient: httpClient, environment: environment, logger: logger, deadline: deadline)
         self.paymentStore = store
         self.outbox = outbox
         self.publisher = publisher
+        self.transmissions = transmissions
     }
 
     /// Without the payments store: what a consumer gets.
@@ -61,6 +72,7 @@ public struct FunctionDependencies: Sendable {
         self.outbox = nil
         self.deadline = deadline
         self.publisher = nil
+        self.transmissions = nil
         self.clock = clock
         self.httpClient = httpClient
         self.environment = environment

@@ -55,9 +55,7 @@ public struct PaymentFunction: RequestHandler {
         guard let payment = try store.payment(id: id) else {
             return Problem(status: 404, slug: "payment-not-found", title: "Not found", detail: "No payment with id '\(id)'.").response
         }
-        var record = PaymentRecord(payment)
-        record.checkout?.clientSecret = nil  // for the paying customer's browser only, handed out once by create
-        return .json(200, record)
+        return .json(200, ShownPayment(payment))
     }
 
     func create(_ request: APIGatewayV2Request, context: InvocationContext) throws -> APIGatewayV2Response {
@@ -87,7 +85,8 @@ public struct PaymentFunction: RequestHandler {
             attempt = .first
         case .existing(let stored, let fingerprint):
             guard fingerprint == paymentRequest.fingerprint else {
-                throw Problem.unprocessable("idempotency-key-reused", "This Idempotency-Key was used for a different request (payment \(stored.id)); use a new key for a new payment.")
+                // Not the stored payment's id: whoever reuses a key (or guesses one) learns nothing of another payment.
+                throw Problem.unprocessable("idempotency-key-reused", "This Idempotency-Key was used with a different request body; use a new key for a new payment.")
             }
             if let failure = stored.failure { throw Self.problem(for: failure, paymentID: stored.id) }
             if stored.providerReference != nil {

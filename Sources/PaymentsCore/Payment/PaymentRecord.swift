@@ -4,7 +4,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The flat JSON form of a payment: what stores persist, `GET /payments/{id}` and `payments show` print.
+/// The flat JSON form of a payment: what stores persist and `payments show` prints (`GET /payments/{id}`
+/// answers `ShownPayment`, without the contact).
 public struct PaymentRecord: Codable, Hashable, Sendable {
     public var id: String
     public var orderId: String

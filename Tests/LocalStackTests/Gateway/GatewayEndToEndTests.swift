@@ -20,7 +20,7 @@ final class GatewayEndToEndTests: XCTestCase {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures")
     /// The secret scripts/regen_fixtures.sh signed the Stripe webhook fixtures with, and their time.
-    static let webhookSecret = "whsec_fixture_secret_0123456789"
+    static let webhookSecret = "whsec_kKxgprTwyuhW4d6khhengyJTaMHNYdUo"
     static let signedAt = Date(timeIntervalSince1970: 1_764_000_001)
 
     func testAPaymentAndItsSignedWebhookGoThroughTheGatewayToTheRealFunctions() async throws {

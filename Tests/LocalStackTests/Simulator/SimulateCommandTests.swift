@@ -53,14 +53,14 @@ final class SimulateCommandTests: XCTestCase {
         XCTAssertFalse(printed.contains("export STRIPE_SECRET_KEY"), "the key is set, so it is not suggested: \(printed)")
 
         let gateway = try SimulatorTestGateway(payment: StripeFunctions.payment, webhook: StripeFunctions.webhook, environment: [
-            "STRIPE_SECRET_KEY": "sk_test_cli", "STRIPE_API_BASE": base, "STRIPE_WEBHOOK_SECRET": "whsec_cli",
+            "STRIPE_SECRET_KEY": "sk_test_cli", "STRIPE_API_BASE": base, "STRIPE_WEBHOOK_SECRET": "whsec_2anWOpfUyngRAJxbEfSvlRspF0WXp28V",
         ])
         let created = try gateway.createPayment("stripe", #"{"orderId":"ord_cli","amount":1200,"currency":"USD"}"#)
         XCTAssertEqual(created.status, 201, "\(created.body)")
         let id = try XCTUnwrap(created.body["paymentId"] as? String)
 
         let sent = try payments(["simulate", "stripe", "send", "dispute", "--payment", id, "--gateway", gateway.base],
-                                environment: ["STRIPE_WEBHOOK_SECRET": "whsec_cli"])
+                                environment: ["STRIPE_WEBHOOK_SECRET": "whsec_2anWOpfUyngRAJxbEfSvlRspF0WXp28V"])
         XCTAssertEqual(sent.status, 0, sent.out + sent.err)
         XCTAssertTrue(sent.out.contains("  200 payment_intent.succeeded\n"), sent.out)
         XCTAssertTrue(sent.out.contains("  200 charge.dispute.created\n"), sent.out)
@@ -74,7 +74,7 @@ final class SimulateCommandTests: XCTestCase {
         XCTAssertTrue(refused.err.contains("1 delivery was not accepted"), refused.err)
 
         let unknown = try payments(["simulate", "stripe", "send", "succeed", "--payment", "pay_nowhere", "--gateway", gateway.base],
-                                   environment: ["STRIPE_WEBHOOK_SECRET": "whsec_cli"])
+                                   environment: ["STRIPE_WEBHOOK_SECRET": "whsec_2anWOpfUyngRAJxbEfSvlRspF0WXp28V"])
         XCTAssertNotEqual(unknown.status, 0)
         XCTAssertTrue(unknown.err.contains("answered 404"), unknown.err)
     }

@@ -37,9 +37,9 @@ final class SimulateSendEndToEndTests: XCTestCase {
         let api = try RunningSimulator(StripeAPISimulator(secretKey: "sk_test_e2e"))
         defer { api.stop() }
         let gateway = try SimulatorTestGateway(payment: StripeFunctions.payment, webhook: StripeFunctions.webhook, environment: [
-            "STRIPE_SECRET_KEY": "sk_test_e2e", "STRIPE_API_BASE": api.base, "STRIPE_WEBHOOK_SECRET": "whsec_e2e",
+            "STRIPE_SECRET_KEY": "sk_test_e2e", "STRIPE_API_BASE": api.base, "STRIPE_WEBHOOK_SECRET": "whsec_Cp8vWW3tAsb4sjbxlJNJZRTcXr7k3tUO",
         ])
-        let simulator = StripeWebhookSimulator(webhookSecret: "whsec_e2e")
+        let simulator = StripeWebhookSimulator(webhookSecret: "whsec_Cp8vWW3tAsb4sjbxlJNJZRTcXr7k3tUO")
         for scenario in WebhookScenario.allCases {
             // No payment method: the intent waits for the customer (pending), as the browser flow leaves it.
             let created = try gateway.createPayment("stripe", #"{"orderId":"ord_\#(scenario.rawValue)","amount":2500,"currency":"EUR"}"#)
@@ -69,9 +69,9 @@ final class SimulateSendEndToEndTests: XCTestCase {
         defer { api.stop() }
         let gateway = try SimulatorTestGateway(payment: PayPalFunctions.payment, webhook: PayPalFunctions.webhook, environment: [
             "PAYPAL_CLIENT_ID": "client", "PAYPAL_CLIENT_SECRET": "secret", "PAYPAL_API_BASE": api.base,
-            "PAYPAL_WEBHOOK_ID": "WH-E2E", "PAYPAL_WEBHOOK_CERT": keys.certificatePath,
+            "PAYPAL_WEBHOOK_ID": "1RA38OJBD27GIGDOG", "PAYPAL_WEBHOOK_CERT": keys.certificatePath,
         ])
-        let simulator = PayPalWebhookSimulator(webhookID: "WH-E2E", keys: keys)
+        let simulator = PayPalWebhookSimulator(webhookID: "1RA38OJBD27GIGDOG", keys: keys)
         for scenario in WebhookScenario.allCases {
             let created = try gateway.createPayment("paypal", #"{"orderId":"ord_\#(scenario.rawValue)","amount":1999,"currency":"USD"}"#)
             XCTAssertEqual(created.status, 201, "\(created.body)")
@@ -87,20 +87,20 @@ final class SimulateSendEndToEndTests: XCTestCase {
         let created = try gateway.createPayment("paypal", #"{"orderId":"ord_wrong","amount":100,"currency":"USD"}"#)
         let id = try XCTUnwrap(created.body["paymentId"] as? String)
         let sender = WebhookSender(gateway: gateway.base, client: CurlHTTPClient())
-        let plan = try PayPalWebhookSimulator(webhookID: "WH-E2E", keys: otherKeys).deliveries(for: .succeed, payment: try sender.payment(id), now: Date())
+        let plan = try PayPalWebhookSimulator(webhookID: "1RA38OJBD27GIGDOG", keys: otherKeys).deliveries(for: .succeed, payment: try sender.payment(id), now: Date())
         let refused = try sender.deliver(plan.deliveries, provider: "paypal")
         XCTAssertFalse((200...299).contains(refused[0].status), "\(refused[0].status) \(refused[0].body)")
         XCTAssertEqual(try sender.payment(id).status, "pending")
     }
 
     func testBraintreeScenarios() throws {
-        let api = try RunningSimulator(BraintreeAPISimulator(merchantID: "e2e_merchant", publicKey: "e2e_public", privateKey: "e2e_private"))
+        let api = try RunningSimulator(BraintreeAPISimulator(merchantID: "e2e_merchant", publicKey: "266p1obt9xbv5l1m", privateKey: "c0e4ff2f93095daa36d4ad89bf038ba8"))
         defer { api.stop() }
         let gateway = try SimulatorTestGateway(payment: BraintreeFunctions.payment, webhook: BraintreeFunctions.webhook, environment: [
-            "BRAINTREE_MERCHANT_ID": "e2e_merchant", "BRAINTREE_PUBLIC_KEY": "e2e_public", "BRAINTREE_PRIVATE_KEY": "e2e_private",
+            "BRAINTREE_MERCHANT_ID": "e2e_merchant", "BRAINTREE_PUBLIC_KEY": "266p1obt9xbv5l1m", "BRAINTREE_PRIVATE_KEY": "c0e4ff2f93095daa36d4ad89bf038ba8",
             "BRAINTREE_API_BASE": api.base,
         ])
-        let simulator = BraintreeWebhookSimulator(publicKey: "e2e_public", privateKey: "e2e_private")
+        let simulator = BraintreeWebhookSimulator(publicKey: "266p1obt9xbv5l1m", privateKey: "c0e4ff2f93095daa36d4ad89bf038ba8")
         for scenario in WebhookScenario.allCases {
             let created = try gateway.createPayment("braintree", #"{"orderId":"ord_\#(scenario.rawValue)","amount":4200,"currency":"USD","paymentMethod":"fake-valid-nonce"}"#)
             XCTAssertEqual(created.status, 201, "\(created.body)")

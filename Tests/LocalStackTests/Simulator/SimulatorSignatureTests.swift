@@ -3,6 +3,7 @@ import BraintreeProvider
 import Foundation
 import LocalStack
 import PaymentsCore
+import PaymentsSQLite
 import PayPalProvider
 import StripeProvider
 import XCTest
@@ -12,9 +13,9 @@ import XCTest
 /// and by the webhook functions' authenticators in Swift. A tampered copy of each must be refused,
 /// so the checks can fail.
 final class SimulatorSignatureTests: XCTestCase {
-    static let stripeSecret = "whsec_simulator_test_0123456789"
-    static let braintree = (merchant: "sim_merchant", publicKey: "sim_public", privateKey: "sim_private")
-    static let webhookID = "WH-SIMULATOR-TEST"
+    static let stripeSecret = "whsec_KyHz0n5h3G963c0Amf5T7NsJAWHZyVNe"
+    static let braintree = (merchant: "sim_merchant", publicKey: "avvk2efcnpgx6gu2", privateKey: "a065ca1d25a046f98d7388fc11201483")
+    static let webhookID = "XLXJUWKNCRET7EGWA"
 
     let stripePayment = SimulatedPayment(paymentId: "pay_sim_stripe", orderId: "ord_sim_1", provider: "stripe",
                                          providerReference: "pi_3SimulatedIntent0001", amount: 2000, currency: "USD")
@@ -122,7 +123,10 @@ final class SimulatorSignatureTests: XCTestCase {
         let authenticators: [String: any WebhookAuthenticator] = [
             "stripe": StripeWebhookAuthenticator(signature: StripeSignature(secrets: [Self.stripeSecret])),
             "braintree": BraintreeWebhookAuthenticator(signature: BraintreeSignature(publicKey: Self.braintree.publicKey, privateKey: Self.braintree.privateKey)),
-            "paypal": PayPalWebhookAuthenticator(verifier: PayPalWebhookVerifier(webhookID: Self.webhookID, method: .offline(certificates)), capture: nil),
+            "paypal": PayPalWebhookAuthenticator(verifier: PayPalWebhookVerifier(webhookID: Self.webhookID, method: .offline(certificates)),
+                                                 transmissions: SQLiteTransmissionLedger(store: try SQLitePaymentStore(path: FileManager.default.temporaryDirectory
+                                                     .appendingPathComponent("simulator-transmissions-\(UUID().uuidString).sqlite").path)),
+                                                 capture: nil),
         ]
         for item in try cases() {
             let request = APIGatewayV2Request(method: "POST", path: "/webhooks/\(item.provider)",
@@ -149,18 +153,18 @@ final class SimulatorSignatureTests: XCTestCase {
             try JSONDecoder().decode(APIGatewayV2Request.self, from: Data(contentsOf: fixtures.appendingPathComponent(path)))
         }
         let stripe = try event("Stripe/webhooks/04-payment_intent.succeeded.json")
-        XCTAssertEqual(StripeSignature.header(body: try XCTUnwrap(stripe.rawBody()), secret: "whsec_fixture_secret_0123456789", timestamp: 1_764_000_000),
+        XCTAssertEqual(StripeSignature.header(body: try XCTUnwrap(stripe.rawBody()), secret: "whsec_kKxgprTwyuhW4d6khhengyJTaMHNYdUo", timestamp: 1_764_000_000),
                        stripe.header("Stripe-Signature"))
 
         let braintree = try event("Braintree/webhooks/01-transaction_settled.json")
         let form = Dictionary((FormURLEncoding.decode(try XCTUnwrap(braintree.rawBody())) ?? []).map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
-        XCTAssertEqual(BraintreeSignature.signature(payload: try XCTUnwrap(form["bt_payload"]), publicKey: "fixture_public_key", privateKey: "fixture_private_key"),
+        XCTAssertEqual(BraintreeSignature.signature(payload: try XCTUnwrap(form["bt_payload"]), publicKey: "xp7tt5skerppiitf", privateKey: "326ee959b2a0b05197dd93eb727fc644"),
                        form["bt_signature"])
 
         let paypal = try event("PayPal/webhooks/03-PAYMENT.CAPTURE.COMPLETED.json")
         let key = try _RSA.Signing.PrivateKey(pemRepresentation: String(contentsOf: fixtures.appendingPathComponent("PayPal/certs/leaf-key.pem"), encoding: .utf8))
         let headers = try PayPalTransmissionSigner.headers(
-            body: try XCTUnwrap(paypal.rawBody()), webhookID: "WH-FIXTURE-0001", key: key,
+            body: try XCTUnwrap(paypal.rawBody()), webhookID: "54G9F6M4PS635I2IM", key: key,
             transmissionID: try XCTUnwrap(paypal.header("PAYPAL-TRANSMISSION-ID")), time: try XCTUnwrap(paypal.header("PAYPAL-TRANSMISSION-TIME")),
             certURL: try XCTUnwrap(paypal.header("PAYPAL-CERT-URL")))
         for (name, value) in headers {

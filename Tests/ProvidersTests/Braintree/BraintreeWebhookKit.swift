@@ -6,8 +6,8 @@ import PaymentsCore
 /// Python SDK (scripts/braintree_webhooks.py), plus re-signed variants for the cases the SDK fixtures do not cover.
 struct BraintreeWebhookKit: WebhookTestKit {
     let provider = "braintree"
-    static let publicKey = "fixture_public_key"
-    static let privateKey = "fixture_private_key"
+    static let publicKey = "xp7tt5skerppiitf"
+    static let privateKey = "326ee959b2a0b05197dd93eb727fc644"
     static let transactionID = "bt_txn_fixture1"
     static let timestamp = 1_764_000_000
     var signedAt: Date { Date(timeIntervalSince1970: TimeInterval(Self.timestamp + 1)) }

@@ -255,12 +255,13 @@ import Testing
     // MARK: Function definitions
 
     func dependencies(_ environment: [String: String], client: any HTTPClient = PayPalFakeHTTP(), store: (any PaymentStore)? = nil) throws -> FunctionDependencies {
-        FunctionDependencies(store: try store ?? makeTemporaryStore(), clock: FixedClock(PayPalFixtures.baseTime), httpClient: client,
-                             environment: environment, logger: .discarding)
+        let store = try store ?? makeTemporaryStore()
+        return FunctionDependencies(store: store, clock: FixedClock(PayPalFixtures.baseTime), httpClient: client,
+                                    environment: environment, logger: .discarding, transmissions: try PayPalFixtures.ledger(beside: store))
     }
 
     @Test func functionsNameTheirMissingSettings() throws {
-        let complete = ["PAYPAL_CLIENT_ID": "id", "PAYPAL_CLIENT_SECRET": "secret", "PAYPAL_WEBHOOK_ID": "WH-1",
+        let complete = ["PAYPAL_CLIENT_ID": "id", "PAYPAL_CLIENT_SECRET": "secret", "PAYPAL_WEBHOOK_ID": PayPalFixtures.webhookID,
                         "PAYPAL_WEBHOOK_CERT": PayPalFixtures.certsDirectory + "/leaf.pem"]
         _ = try PayPalFunctions.payment.makeHandler(try dependencies(complete))
         _ = try PayPalFunctions.webhook.makeHandler(try dependencies(complete))

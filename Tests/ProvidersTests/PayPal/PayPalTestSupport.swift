@@ -2,6 +2,7 @@ import _CryptoExtras
 import Crypto
 import Foundation
 import PaymentsCore
+import PaymentsSQLite
 @testable import PayPalProvider
 import SwiftASN1
 import X509
@@ -66,7 +67,7 @@ final class PayPalFakeHTTP: HTTPClient, @unchecked Sendable {
 
 /// The PayPal fixtures made by scripts/paypal_webhooks.py, and the keys to make more.
 enum PayPalFixtures {
-    static let webhookID = "WH-FIXTURE-0001"
+    static let webhookID = "54G9F6M4PS635I2IM"
     static let paymentID = "pay_fixture0002"
     static let orderID = "ord_fixture0002"
     static let paypalOrderID = "5O190127TN364715T"
@@ -171,10 +172,17 @@ enum PayPalFixtures {
     }
 
     static func authenticator(method: PayPalWebhookVerifier.Method? = nil, client: any HTTPClient, store: any PaymentStore,
-                              clock: any WallClock, capture: Bool = true) throws -> PayPalWebhookAuthenticator {
+                              clock: any WallClock, capture: Bool = true, transmissions: (any TransmissionLedger)? = nil) throws -> PayPalWebhookAuthenticator {
         let tokens = PayPalAccessTokens(clientID: "client-id", clientSecret: "client-secret", apiBase: "https://api-m.paypal.test", client: client, clock: clock)
         return PayPalWebhookAuthenticator(
             verifier: PayPalWebhookVerifier(webhookID: webhookID, method: try method ?? .offline(pinnedCertificates())),
+            transmissions: try transmissions ?? ledger(beside: store),
             capture: capture ? .init(gateway: PayPalGateway(tokens: tokens), store: store, logger: .discarding) : nil)
+    }
+
+    /// The transmission ledger in the store's own database, as the function wires it; a database of its own otherwise.
+    static func ledger(beside store: any PaymentStore) throws -> SQLiteTransmissionLedger {
+        if let sqlite = store as? SQLitePaymentStore { return SQLiteTransmissionLedger(store: sqlite) }
+        return SQLiteTransmissionLedger(store: try makeTemporaryStore())
     }
 }

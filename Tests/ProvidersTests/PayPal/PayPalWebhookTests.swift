@@ -39,15 +39,29 @@ import Testing
         }
     }
 
-    @Test func certificateURLMustBeAPayPalHostOverHTTPS() {
+    @Test func certificateURLMustBeOneOfPayPalsCertificateURLs() {
         for good in ["https://api.paypal.com/v1/notifications/certs/CERT-1", "https://api-m.sandbox.paypal.com/v1/notifications/certs/CERT-1",
-                     "https://api.sandbox.paypal.com/x", "https://api-m.paypal.com/x", "https://messageverificationcerts.paypal.com/x", "https://API.PAYPAL.COM/x"] {
-            #expect(PayPalCertificateURL.paypalHost(of: good) != nil, "\(good)")
+                     "https://api.sandbox.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-895abcbc",
+                     "https://api-m.paypal.com/v1/notifications/certs/CERT-a_b.c", PayPalFixtures.certURL] {
+            #expect(PayPalCertificateURL.isAllowed(good), "\(good)")
         }
-        for bad in ["http://api.paypal.com/x", "https://evil.example/x", "https://api.paypal.com.evil.example/x", "https://paypal.com.evil/x",
-                    "https://evilpaypal.com/x", "https://user@api.paypal.com/x", "https://api.paypal.com:8443/x", "ftp://api.paypal.com/x",
-                    "https://.paypal.com/x", "https://paypal.com/x", "api.paypal.com/x", ""] {
-            #expect(PayPalCertificateURL.paypalHost(of: bad) == nil, "\(bad)")
+        // Before issue 20 any path on any *.paypal.com host, in any case, was fetched: each spelling a
+        // download and a cache entry of its own. Now only PayPal's certificate URLs, exactly.
+        for bad in ["http://api.paypal.com/v1/notifications/certs/CERT-1", "https://evil.example/x", "https://api.paypal.com.evil.example/x",
+                    "https://paypal.com.evil/x", "https://evilpaypal.com/x", "https://user@api.paypal.com/x", "https://api.paypal.com:8443/x",
+                    "ftp://api.paypal.com/x", "https://.paypal.com/x", "https://paypal.com/x", "api.paypal.com/x", "",
+                    "https://api.sandbox.paypal.com/x", "https://api-m.paypal.com/x", "https://messageverificationcerts.paypal.com/x",
+                    "https://API.PAYPAL.COM/v1/notifications/certs/CERT-1", "https://messageverificationcerts.paypal.com/v1/notifications/certs/CERT-1",
+                    "https://api.paypal.com/v1/notifications/certs/CERT-1?x=1", "https://api.paypal.com/v1/notifications/certs/CERT-1#x",
+                    "https://api.paypal.com:443/v1/notifications/certs/CERT-1", "https://user:pw@api.paypal.com/v1/notifications/certs/CERT-1",
+                    "https://api.paypal.com/v1/notifications/certs/", "https://api.paypal.com/v1/notifications/certs/a/b",
+                    "https://api.paypal.com/v1/notifications/certs/../x", "https://api.paypal.com/v1/notifications/certs/..",
+                    "https://api.paypal.com/v1/notifications/certs/CERT%2D1", "https://api.paypal.com/v1/notifications/certs/CERT 1",
+                    "https://api.paypal.com//v1/notifications/certs/CERT-1", "https://api.paypal.com/V1/notifications/certs/CERT-1",
+                    "https://api.paypal.com./v1/notifications/certs/CERT-1", "https://api-m.sandbox.sandbox.paypal.com/v1/notifications/certs/CERT-1",
+                    "https://api.paypal.com/v1/notifications/certs/" + String(repeating: "a", count: 129),
+                    "https://api.paypal.com\\@evil.example/v1/notifications/certs/CERT-1", "https://api.paypal.com/v1/notifications/certs/CERT-1\r\n"] {
+            #expect(!PayPalCertificateURL.isAllowed(bad), "\(bad)")
         }
     }
 

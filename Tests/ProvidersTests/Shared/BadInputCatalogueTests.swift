@@ -93,13 +93,13 @@ struct FunctionRig {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("catalogue-\(UUID().uuidString).sqlite").path
         let environment = [
             "PAYMENTS_STORE": "sqlite:\(path)",
-            "STRIPE_SECRET_KEY": "sk_test_catalogue_secret_key", "STRIPE_API_BASE": "http://stripe.invalid",
+            "STRIPE_SECRET_KEY": "sk_test_catalogue_secret_key", "STRIPE_API_BASE": "https://stripe.invalid",
             "STRIPE_WEBHOOK_SECRET": StripeWebhookKit.secret,
             "PAYPAL_CLIENT_ID": "catalogue-client-id", "PAYPAL_CLIENT_SECRET": "catalogue-client-secret",
-            "PAYPAL_API_BASE": "http://paypal.invalid", "PAYPAL_WEBHOOK_ID": PayPalFixtures.webhookID,
+            "PAYPAL_API_BASE": "https://paypal.invalid", "PAYPAL_WEBHOOK_ID": PayPalFixtures.webhookID,
             "PAYPAL_WEBHOOK_CERT": Fixtures.root.appendingPathComponent("PayPal/certs/leaf.pem").path,
             "BRAINTREE_MERCHANT_ID": "catalogue_merchant", "BRAINTREE_PUBLIC_KEY": BraintreeWebhookKit.publicKey,
-            "BRAINTREE_PRIVATE_KEY": BraintreeWebhookKit.privateKey, "BRAINTREE_API_BASE": "http://braintree.invalid",
+            "BRAINTREE_PRIVATE_KEY": BraintreeWebhookKit.privateKey, "BRAINTREE_API_BASE": "https://braintree.invalid",
         ]
         secrets = ["sk_test_catalogue_secret_key", StripeWebhookKit.secret, "catalogue-client-secret", BraintreeWebhookKit.privateKey]
         logger = Logger(function: function) { [lines] line in lines.append(line) }

@@ -6,7 +6,7 @@ import PaymentsCore
 /// (scripts/stripe_webhooks.py), plus re-signed variants for the cases the SDK fixtures do not cover.
 struct StripeWebhookKit: WebhookTestKit {
     let provider = "stripe"
-    static let secret = "whsec_fixture_secret_0123456789"
+    static let secret = "whsec_kKxgprTwyuhW4d6khhengyJTaMHNYdUo"
     static let timestamp = 1_764_000_000
     var signedAt: Date { Date(timeIntervalSince1970: TimeInterval(Self.timestamp)) }
 

@@ -60,16 +60,28 @@ resource "aws_apigatewayv2_stage" "default" {
 
   access_log_settings {
     destination_arn = aws_cloudwatch_log_group.access.arn
+    # Who called (the source address, and for AWS_IAM routes the signing principal) and why a request
+    # failed: API Gateway's own error (authorization refused, throttled, no route), the integration's
+    # (the function crashed or timed out) or the function's status. serverless/serverless.yml logs the
+    # same fields (scripts/deploy_consistency.py compares them).
     format = jsonencode({
-      requestId      = "$context.requestId"
-      requestTime    = "$context.requestTime"
-      routeKey       = "$context.routeKey"
-      status         = "$context.status"
-      latencyMs      = "$context.responseLatency"
-      integrationMs  = "$context.integrationLatency"
-      integrationErr = "$context.integrationErrorMessage"
-      sourceIp       = "$context.identity.sourceIp"
-      userAgent      = "$context.identity.userAgent"
+      requestId         = "$context.requestId"
+      requestTime       = "$context.requestTime"
+      routeKey          = "$context.routeKey"
+      status            = "$context.status"
+      latencyMs         = "$context.responseLatency"
+      integrationMs     = "$context.integrationLatency"
+      integrationStatus = "$context.integrationStatus"
+      sourceIp          = "$context.identity.sourceIp"
+      userAgent         = "$context.identity.userAgent"
+      callerAccount     = "$context.identity.accountId"
+      callerArn         = "$context.identity.userArn"
+      callerId          = "$context.identity.caller"
+      errorMessage      = "$context.error.message"
+      errorType         = "$context.error.responseType"
+      integrationError  = "$context.integration.error"
+      integrationErr    = "$context.integrationErrorMessage"
+      authorizerError   = "$context.authorizer.error"
     })
   }
 

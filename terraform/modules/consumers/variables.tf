@@ -42,7 +42,6 @@ variable "environments" {
   description = "Function name => environment variables."
   type        = map(map(string))
   default     = {}
-  sensitive   = true
 }
 
 variable "delivery_queue_arn" {

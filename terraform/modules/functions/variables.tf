@@ -9,9 +9,8 @@ variable "functions" {
 }
 
 variable "environments" {
-  description = "Function name => its environment variables."
+  description = "Function name => its environment variables (secrets as ssm: parameter names, never values)."
   type        = map(map(string))
-  sensitive   = true
 }
 
 variable "role_arns" {

@@ -45,9 +45,10 @@ data "aws_iam_policy_document" "function" {
   dynamic "statement" {
     for_each = each.value
     content {
-      sid       = statement.value.sid
-      actions   = statement.value.actions
-      resources = statement.value.resources
+      sid           = statement.value.sid
+      actions       = statement.value.actions
+      resources     = length(statement.value.not_resources) == 0 ? statement.value.resources : null
+      not_resources = length(statement.value.not_resources) == 0 ? null : statement.value.not_resources
       dynamic "condition" {
         for_each = statement.value.conditions
         content {

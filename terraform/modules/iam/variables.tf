@@ -4,6 +4,8 @@ variable "functions" {
     sid       = string
     actions   = list(string)
     resources = list(string)
+    # Instead of resources: every resource but these (notification's SMS: a phone number has no ARN).
+    not_resources = optional(list(string), [])
     conditions = optional(list(object({
       test     = string
       variable = string

@@ -11,7 +11,7 @@ resource "aws_cloudwatch_log_group" "this" {
 resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_116:A dead-letter queue only applies to asynchronous invocations; these functions are invoked synchronously (API Gateway) or by event source mappings, which have their own failure destinations and dead-letter queues.
   #checkov:skip=CKV_AWS_117:No VPC: the functions reach the providers' public APIs and AWS endpoints over the internet; a VPC would add NAT gateways (cost, cold starts) and protect nothing they hold.
-  #checkov:skip=CKV_AWS_272:Code signing needs an AWS Signer profile; the zips are built and checked by this repository's scripts (package.sh, check_zips.sh). docs/deploy.md tells how to add it.
+  #checkov:skip=CKV_AWS_272:Code signing needs an AWS Signer profile; the zips are built and checked by this repository's scripts (package.sh, check_zips.sh). How to add it: docs/deploy.md#code-signing.
   function_name                  = var.name
   description                    = var.description
   role                           = var.role_arn

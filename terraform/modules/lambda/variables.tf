@@ -20,9 +20,8 @@ variable "role_arn" {
 }
 
 variable "environment" {
-  description = "Environment variables (may hold secrets resolved from SSM: see the root README)."
+  description = "Environment variables. Never a secret: a secret's variable holds its SSM parameter's name (ssm:/payments/NAME), which the function reads at run time (root README, \"Secrets\"); so the plan shows them."
   type        = map(string)
-  sensitive   = true
 }
 
 variable "architecture" {

@@ -1,7 +1,8 @@
 # An SQS queue encrypted with the given key and, unless it is itself a dead end, a dead-letter queue
 # NAME-dlq that takes a message after max_receive_count receives. A CloudWatch alarm fires as soon as a
 # message waits in the dead-letter queue (or, for a queue without one, in the queue itself: such queues
-# hold failures, like outbox-relay's on-failure destination).
+# hold failures, like outbox-relay's on-failure destination). Both queues' policies refuse every request
+# not made over TLS (aws:SecureTransport); the queue's also holds var.policy_statements (who may send).
 
 resource "aws_sqs_queue" "dlq" {
   count                     = var.dead_letter_queue ? 1 : 0
@@ -29,6 +30,33 @@ resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
   redrive_allow_policy = jsonencode({
     redrivePermission = "byQueue"
     sourceQueueArns   = [aws_sqs_queue.this.arn]
+  })
+}
+
+locals {
+  deny_insecure_transport = {
+    Sid       = "DenyInsecureTransport"
+    Effect    = "Deny"
+    Principal = "*"
+    Action    = "sqs:*"
+    Condition = { Bool = { "aws:SecureTransport" = "false" } }
+  }
+}
+
+resource "aws_sqs_queue_policy" "this" {
+  queue_url = aws_sqs_queue.this.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [for statement in concat([local.deny_insecure_transport], var.policy_statements) : merge(statement, { Resource = aws_sqs_queue.this.arn })]
+  })
+}
+
+resource "aws_sqs_queue_policy" "dlq" {
+  count     = var.dead_letter_queue ? 1 : 0
+  queue_url = aws_sqs_queue.dlq[0].id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [merge(local.deny_insecure_transport, { Resource = aws_sqs_queue.dlq[0].arn })]
   })
 }
 

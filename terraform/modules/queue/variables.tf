@@ -43,3 +43,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "policy_statements" {
+  description = "Statements of the queue's policy besides the refusal of requests without TLS, without Resource (the queue's ARN is set): who may send to it (a rule, a topic)."
+  type        = any
+  default     = []
+}

@@ -13,11 +13,20 @@ import X509
 /// - `pinned`: `PAYPAL_WEBHOOK_CERT` names a local PEM certificate that is trusted as it is: the
 ///   PAYPAL-CERT-URL is never fetched. Only its validity period is checked (at the delivery time).
 ///   For tests and air-gapped runs, or to pin PayPal's certificate in production.
-/// - `downloaded`: the certificate at PAYPAL-CERT-URL (a PayPal host over https, checked before any
-///   request) is fetched once per URL and cached. It must chain to a root in `PAYPAL_TRUSTED_ROOTS`
-///   (a PEM bundle; default the system bundle), through intermediates served after it in the same
-///   PEM, every certificate valid at the delivery time, every issuer a CA, and the leaf named for a
-///   PayPal host (SAN DNS name, or CN without SAN, ending in `.paypal.com`).
+/// - `downloaded`: the certificate at PAYPAL-CERT-URL (one of PayPal's certificate URLs, checked before
+///   any request: `PayPalCertificateURL`) is fetched once per URL and cached. It must chain to a root in
+///   `PAYPAL_TRUSTED_ROOTS` (a PEM bundle; default the system bundle), through intermediates served after
+///   it in the same PEM, every certificate valid at the delivery time, every issuer a CA, and the leaf
+///   named for a PayPal host (SAN DNS name, or CN without SAN, ending in `.paypal.com`).
+///
+/// Forged deliveries must not be able to make this service download or forget certificates, so:
+/// - verified chains are kept in a bounded cache that evicts its least recently used entry, one at a time
+///   (only certificates PayPal serves and that chain to a trusted root ever get in);
+/// - a failed download (no answer, an error status, not a PEM) is remembered for `failureTTL` seconds:
+///   its URL is not fetched again until then;
+/// - after a failed download, no URL that is not cached is fetched for `failureTTL` seconds either:
+///   deliveries naming one are answered 503 (PayPal delivers again later), so a stream of forged
+///   deliveries with ever new certificate names costs one download a minute, not one each.
 public final class PayPalCertificates: Sendable {
     public enum Source: Sendable {
         case pinned(pem: String)
@@ -25,17 +34,32 @@ public final class PayPalCertificates: Sendable {
     }
 
     public static let systemRootsPath = "/etc/ssl/certs/ca-certificates.crt"
-    /// Cached chains kept at most; the cache is emptied when full (PayPal rotates its certificate rarely).
-    static let cacheLimit = 32
+    /// Verified chains kept at most (PayPal rotates its certificate rarely).
+    public static let defaultCacheLimit = 32
+    /// Seconds a failed download is remembered.
+    public static let defaultFailureTTL = 60.0
 
     let source: Source
     let pinned: Certificate?
-    private let chains = Mutex<[String: [Certificate]]>([:])
+    let failureTTL: Double
+    private let downloads: Mutex<DownloadState>
     private let roots = Mutex<[Certificate]?>(nil)
 
+    /// What the downloads so far left behind.
+    struct DownloadState {
+        var chains: RecentlyUsedCache<[Certificate]>
+        /// URL → why its download failed and until when (seconds since the epoch) that answer stands.
+        var failures: RecentlyUsedCache<(error: WebhookError, until: Double)>
+        /// Until when no uncached URL is fetched, after a failed download.
+        var fetchesPausedUntil = -Double.infinity
+    }
+
     /// - Throws: `ConfigurationError` when the pinned PEM holds no certificate.
-    public init(_ source: Source) throws(ConfigurationError) {
+    public init(_ source: Source, cacheLimit: Int = defaultCacheLimit, failureTTL: Double = defaultFailureTTL) throws(ConfigurationError) {
         self.source = source
+        self.failureTTL = failureTTL
+        downloads = Mutex(DownloadState(chains: RecentlyUsedCache(capacity: max(cacheLimit, 1)),
+                                        failures: RecentlyUsedCache(capacity: max(cacheLimit, 1) * 2)))
         if case .pinned(let pem) = source {
             do {
                 pinned = try Certificate(pemEncoded: pem)
@@ -49,7 +73,7 @@ public final class PayPalCertificates: Sendable {
 
     /// The leaf certificate whose key must have signed the delivery.
     func signingCertificate(url: String, at time: Date) throws(WebhookError) -> Certificate {
-        guard PayPalCertificateURL.paypalHost(of: url) != nil else {
+        guard PayPalCertificateURL.isAllowed(url) else {
             throw .unverified("PAYPAL-CERT-URL is not an https URL on a PayPal host; it was not fetched.")
         }
         switch source {
@@ -59,16 +83,13 @@ public final class PayPalCertificates: Sendable {
             return certificate
         case .downloaded(let rootsPath, let client):
             let chain: [Certificate]
-            if let cached = chains.withLock({ $0[url] }) {
+            if let cached = downloads.withLock({ $0.chains.value(for: url) }) {
                 chain = cached
             } else {
-                chain = try download(url, client: client)
+                chain = try fetch(url, client: client, at: time.timeIntervalSince1970)
                 let trusted = try trustedRoots(rootsPath)
                 try Self.verifyChain(chain, roots: trusted, at: time)
-                chains.withLock { cache in
-                    if cache.count >= Self.cacheLimit { cache.removeAll() }
-                    cache[url] = chain
-                }
+                downloads.withLock { $0.chains.insert(chain, for: url) }
                 return chain[0]
             }
             // Cached chains were verified once; validity is checked again at each delivery's time.
@@ -78,6 +99,33 @@ public final class PayPalCertificates: Sendable {
             return chain[0]
         }
     }
+
+    /// Downloads `url` unless a recent failure stands in the way; remembers a failure.
+    func fetch(_ url: String, client: any HTTPClient, at now: Double) throws(WebhookError) -> [Certificate] {
+        let refusal: WebhookError? = downloads.withLock { state in
+            if let failure = state.failures.value(for: url) {
+                if now < failure.until { return failure.error }
+                state.failures.remove(url)
+            }
+            guard now >= state.fetchesPausedUntil else {
+                return .unavailable("PayPal's signing certificate is not fetched now: a certificate download failed moments ago. Deliver again later.")
+            }
+            return nil
+        }
+        if let refusal { throw refusal }
+        do {
+            return try download(url, client: client)
+        } catch {
+            downloads.withLock { state in
+                state.failures.insert((error, now + failureTTL), for: url)
+                state.fetchesPausedUntil = now + failureTTL
+            }
+            throw error
+        }
+    }
+
+    /// Verified chains cached, least recently used first (tests).
+    var cachedURLs: [String] { downloads.withLock { $0.chains.keys } }
 
     func download(_ url: String, client: any HTTPClient) throws(WebhookError) -> [Certificate] {
         let response: HTTPResponse

@@ -10,7 +10,7 @@ import PaymentsCore
 /// Settings:
 /// - `PAYPAL_CLIENT_ID`, `PAYPAL_CLIENT_SECRET` (both functions: orders, captures, online verification)
 /// - `PAYPAL_API_BASE` (default `https://api-m.paypal.com`; sandbox `https://api-m.sandbox.paypal.com`)
-/// - `PAYPAL_WEBHOOK_ID` (webhook; required: it is part of the signed string)
+/// - `PAYPAL_WEBHOOK_ID` (webhook; required: it is part of the signed string; PayPal's shape, see `PayPalWebhookID`)
 /// - `PAYPAL_WEBHOOK_VERIFICATION` = `offline` (default) or `online` (webhook)
 /// - `PAYPAL_WEBHOOK_CERT` (webhook, offline): path of a PEM certificate trusted instead of downloading PAYPAL-CERT-URL
 /// - `PAYPAL_TRUSTED_ROOTS` (webhook, offline, without PAYPAL_WEBHOOK_CERT): PEM bundle of trusted roots,
@@ -24,7 +24,7 @@ public enum PayPalFunctions {
 
     public static let webhook = FunctionDefinition(name: "paypal-webhook", routes: ["POST /webhooks/paypal"]) { dependencies in
         let tokens = try tokens(dependencies)
-        let webhookID = try dependencies.setting("PAYPAL_WEBHOOK_ID")
+        let webhookID = try PayPalWebhookID(setting: try dependencies.setting(PayPalWebhookID.setting)).value
         let method: PayPalWebhookVerifier.Method
         switch dependencies.environment["PAYPAL_WEBHOOK_VERIFICATION"].flatMap({ $0.isEmpty ? nil : $0 }) ?? "offline" {
         case "offline": method = .offline(try certificates(dependencies))
@@ -33,6 +33,7 @@ public enum PayPalFunctions {
         }
         let authenticator = PayPalWebhookAuthenticator(
             verifier: PayPalWebhookVerifier(webhookID: webhookID, method: method),
+            transmissions: try dependencies.transmissionLedger,
             capture: .init(gateway: PayPalGateway(tokens: tokens), store: try dependencies.store, logger: dependencies.logger)
         )
         return WebhookFunction(authenticator: authenticator, store: try dependencies.store, clock: dependencies.clock)
@@ -42,7 +43,7 @@ public enum PayPalFunctions {
         PayPalAccessTokens(
             clientID: try dependencies.setting("PAYPAL_CLIENT_ID"),
             clientSecret: try dependencies.setting("PAYPAL_CLIENT_SECRET"),
-            apiBase: dependencies.environment["PAYPAL_API_BASE"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultAPIBase,
+            apiBase: try dependencies.providerBaseURL("PAYPAL_API_BASE", default: defaultAPIBase),
             client: dependencies.httpClient, clock: dependencies.clock
         )
     }

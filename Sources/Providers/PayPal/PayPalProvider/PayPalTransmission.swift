@@ -109,28 +109,35 @@ struct PayPalTransmission: Sendable, Equatable {
     }
 }
 
-/// Where PayPal may serve its signing certificate from. Anything else is refused before any download,
-/// so a forged delivery cannot make this service fetch (and trust) a certificate from an attacker's host.
+/// Where PayPal serves its signing certificates: `https://api(-m)?(.sandbox)?.paypal.com/v1/notifications/certs/<name>`,
+/// exactly, with a name of letters, digits, `-`, `_` and `.` (PayPal's are `CERT-360caa42-fca2a594-…`). Nothing
+/// else is fetched: no other host, scheme, port, user info, query, fragment, path or case, so a forged
+/// delivery can neither make this service fetch from a host it chooses nor vary one URL endlessly
+/// (each spelling would be another download and another cache entry).
 enum PayPalCertificateURL {
-    static let exactHosts: Set<String> = ["api.paypal.com", "api.sandbox.paypal.com", "api-m.paypal.com", "api-m.sandbox.paypal.com"]
+    static let hosts: Set<String> = ["api.paypal.com", "api.sandbox.paypal.com", "api-m.paypal.com", "api-m.sandbox.paypal.com"]
+    static let path = "/v1/notifications/certs/"
+    static let maximumNameLength = 128
 
-    /// The URL's host if the URL is `https://<PayPal host>/…` with no user info or port; nil otherwise.
-    static func paypalHost(of url: String) -> String? {
-        let prefix = "https://"
-        guard url.hasPrefix(prefix), url.utf8.count <= 2048 else { return nil }
-        let rest = url.dropFirst(prefix.count)
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        // ASCII case folding only: String.lowercased() maps U+212A KELVIN SIGN to "k", which let a host
-        // that is not literally a PayPal name through (found by fuzz/, the paypal-transmission target).
-        let host = String(decoding: authority.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
-        guard !host.isEmpty, host.utf8.allSatisfy({ (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }),
-              !host.hasPrefix("."), !host.contains("..")
-        else { return nil }
-        guard exactHosts.contains(host) || isPayPalName(host) else { return nil }
-        return host
+    static func isAllowed(_ url: String) -> Bool {
+        let scheme = "https://"
+        guard url.hasPrefix(scheme) else { return false }
+        let rest = url.utf8.dropFirst(scheme.utf8.count)
+        guard let slash = rest.firstIndex(of: UInt8(ascii: "/")),
+              let host = String(rest[..<slash]), hosts.contains(host),
+              let tail = String(rest[slash...]), tail.hasPrefix(path)
+        else { return false }
+        let name = tail.utf8.dropFirst(path.utf8.count)
+        return !name.isEmpty && name.count <= maximumNameLength && name.first != UInt8(ascii: ".")
+            && name.allSatisfy { isNameByte($0) }
     }
 
-    /// `*.paypal.com`, as a DNS name (a certificate's SAN or CN, or a URL host).
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        (0x61...0x7a).contains(byte) || (0x41...0x5a).contains(byte) || (0x30...0x39).contains(byte)
+            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+    }
+
+    /// `*.paypal.com`, as a DNS name (a certificate's SAN or CN).
     static func isPayPalName(_ name: String) -> Bool {
         let lower = name.lowercased()
         return lower.hasSuffix(".paypal.com") && lower.count > ".paypal.com".count && !lower.hasPrefix("*.")

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Crypto
 import PaymentsCore
 
 /// Verifies `POST /webhooks/paypal` deliveries and reads the events that move payments.
@@ -29,9 +30,16 @@ import PaymentsCore
 /// captured. If PayPal cannot be reached (or refuses our credentials) the delivery is answered 503
 /// and nothing is stored, so PayPal delivers it again; if PayPal refuses the capture itself
 /// (already captured, instrument declined) that is logged and the approval alone is applied.
+///
+/// **Replays.** PayPal signs the body's CRC-32, not the body, so a captured delivery re-sent within
+/// the replay window with another body of the same CRC would verify. Every verified event is recorded
+/// in `transmissions` under its PAYPAL-TRANSMISSION-ID with the SHA-256 of its body, before anything
+/// acts on it: the same id with the same body is a redelivery and handled as usual (idempotent); the
+/// same id with another body is refused with 400 and changes nothing.
 public struct PayPalWebhookAuthenticator: WebhookAuthenticator {
     public let provider = "paypal"
     public var verifier: PayPalWebhookVerifier
+    public var transmissions: any TransmissionLedger
     public var capture: Capture?
 
     /// What capturing approved orders needs.
@@ -47,25 +55,45 @@ public struct PayPalWebhookAuthenticator: WebhookAuthenticator {
         }
     }
 
-    public init(verifier: PayPalWebhookVerifier, capture: Capture?) {
+    public init(verifier: PayPalWebhookVerifier, transmissions: any TransmissionLedger, capture: Capture?) {
         self.verifier = verifier
+        self.transmissions = transmissions
         self.capture = capture
     }
 
     public func notifications(in delivery: WebhookDelivery) throws(WebhookError) -> [ProviderNotification] {
-        try verifier.verify(delivery)
+        let transmission = try verifier.verify(delivery)
         guard let event = try? JSONValue(parsing: delivery.body),
               let id = event["id"]?.string, let type = event["event_type"]?.string
         else {
             throw .malformed("The body is not a PayPal webhook event (id and event_type are required).")
         }
-        guard let notification = try Self.notification(id: id, type: type, event: event) else { return [] }
+        let notification = try Self.notification(id: id, type: type, event: event)
+        // Ignored types too: a forged body could turn an ignored event into one that moves a payment.
+        try recordOnce(transmission, body: delivery.body, at: delivery.receivedAt)
+        guard let notification else { return [] }
         var notifications = [notification]
         if type == "CHECKOUT.ORDER.APPROVED", let capture,
            let captured = try Self.capture(notification, with: capture) {
             notifications.append(captured)
         }
         return notifications
+    }
+
+    /// Records the transmission; refuses one seen before with another body.
+    func recordOnce(_ transmission: PayPalTransmission, body: [UInt8], at now: Double) throws(WebhookError) {
+        // Past the window's end the transmission is refused anyway, so the record may go then.
+        let record = RecordedTransmission(provider: provider, id: transmission.id, bodyDigest: Hex.encode(SHA256.hash(data: body)),
+                                          expiresAt: transmission.timestamp + verifier.tolerance)
+        let outcome: TransmissionLedgerOutcome
+        do {
+            outcome = try transmissions.record(record, now: now)
+        } catch {
+            throw .unavailable("The webhook transmissions could not be checked for a replay; deliver again later.")
+        }
+        guard outcome != .differentBody else {
+            throw .unverified("PAYPAL-TRANSMISSION-ID was already delivered with another body: refused as a replay.")
+        }
     }
 
     /// The notification an event states; nil for types this service does not act on.

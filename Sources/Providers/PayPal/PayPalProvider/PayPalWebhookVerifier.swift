@@ -22,7 +22,9 @@ import X509
 /// Both first require every PAYPAL-* header, `PAYPAL-AUTH-ALGO: SHA256withRSA`, a PayPal
 /// PAYPAL-CERT-URL, and a PAYPAL-TRANSMISSION-TIME within `tolerance` of the delivery time. PayPal
 /// retries a failed delivery for up to three days, each time as a new transmission with a new time
-/// and signature, so a 300 s window refuses replays without refusing PayPal's retries.
+/// and signature, so a 300 s window refuses replays without refusing PayPal's retries. Within the
+/// window, the signature covers only the body's CRC-32, which can be matched by another body: the
+/// authenticator's `TransmissionLedger` refuses a transmission id seen before with another body.
 public struct PayPalWebhookVerifier: Sendable {
     public enum Method: Sendable {
         case offline(PayPalCertificates)
@@ -39,9 +41,11 @@ public struct PayPalWebhookVerifier: Sendable {
         self.tolerance = tolerance
     }
 
-    func verify(_ delivery: WebhookDelivery) throws(WebhookError) {
+    /// The verified transmission's headers.
+    @discardableResult
+    func verify(_ delivery: WebhookDelivery) throws(WebhookError) -> PayPalTransmission {
         let transmission = try PayPalTransmission(delivery)
-        guard PayPalCertificateURL.paypalHost(of: transmission.certURL) != nil else {
+        guard PayPalCertificateURL.isAllowed(transmission.certURL) else {
             throw .unverified("PAYPAL-CERT-URL is not an https URL on a PayPal host; it was not fetched.")
         }
         try transmission.checkFreshness(now: delivery.receivedAt, tolerance: tolerance)
@@ -52,6 +56,7 @@ public struct PayPalWebhookVerifier: Sendable {
         case .online(let tokens):
             try verifyOnline(transmission, body: delivery.body, tokens: tokens)
         }
+        return transmission
     }
 
     static func checkSignature(_ signature: [UInt8], over signed: [UInt8], with certificate: Certificate) throws(WebhookError) {

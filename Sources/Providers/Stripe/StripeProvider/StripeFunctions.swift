@@ -1,22 +1,21 @@
 import PaymentsCore
 
 /// The two Stripe functions. Settings: STRIPE_SECRET_KEY, STRIPE_API_BASE (payment);
-/// STRIPE_WEBHOOK_SECRET, a comma-separated list while rolling secrets (webhook).
+/// STRIPE_WEBHOOK_SECRET, a comma-separated list while rolling secrets, each of Stripe's shape (webhook:
+/// see `StripeWebhookSecret`).
 public enum StripeFunctions {
     public static let payment = FunctionDefinition(name: "stripe-payment", routes: ["POST /payments/stripe", "GET /payments/{id}"]) { dependencies in
         let gateway = StripeGateway(
             secretKey: try dependencies.setting("STRIPE_SECRET_KEY"),
-            apiBase: dependencies.environment["STRIPE_API_BASE"] ?? "https://api.stripe.com",
+            apiBase: try dependencies.providerBaseURL("STRIPE_API_BASE", default: "https://api.stripe.com"),
             client: dependencies.httpClient
         )
         return PaymentFunction(gateway: gateway, store: try dependencies.store, clock: dependencies.clock)
     }
 
     public static let webhook = FunctionDefinition(name: "stripe-webhook", routes: ["POST /webhooks/stripe"]) { dependencies in
-        let secrets = try dependencies.setting("STRIPE_WEBHOOK_SECRET")
-            .split(separator: ",").map { String(Substring($0.utf8.trimmingSpaces)) }.filter { !$0.isEmpty }
-        guard !secrets.isEmpty else { throw ConfigurationError("STRIPE_WEBHOOK_SECRET holds no secret") }
-        let authenticator = StripeWebhookAuthenticator(signature: StripeSignature(secrets: secrets))
+        let secret = try StripeWebhookSecret(setting: try dependencies.setting(StripeWebhookSecret.setting))
+        let authenticator = StripeWebhookAuthenticator(signature: StripeSignature(secrets: secret.secrets))
         return WebhookFunction(authenticator: authenticator, store: try dependencies.store, clock: dependencies.clock)
     }
 }

@@ -10,21 +10,27 @@ import PaymentsCore
 /// sent on every enabled channel. Exactly once per channel but for a crash window: the sent-record is
 /// written when the channel has accepted the message, and a redelivered event skips channels that have
 /// one; dying between the two sends that channel's message again on redelivery.
+///
+/// SMS follow `smsPolicy`: outcomes only, to allowed countries. A skipped SMS is acknowledged and
+/// publishes nothing, like an event without a phone: nothing was attempted, so nothing failed.
 public struct NotificationHandler: SQSBatchHandler {
     public var store: any NotificationStore
     public var senders: [NotificationChannel: any ChannelSender]
     public var enabled: Set<NotificationChannel>
     /// `NOTIFICATION_CHANNEL`, when the deployment serves one channel.
     public var configuredChannel: NotificationChannel?
+    public var smsPolicy: SMSPolicy
     public var clock: any WallClock
     public var relay: ServiceOutboxRelay?
 
     public init(store: any NotificationStore, senders: [NotificationChannel: any ChannelSender], enabled: Set<NotificationChannel>,
-                configuredChannel: NotificationChannel? = nil, clock: any WallClock, relay: ServiceOutboxRelay? = nil) {
+                configuredChannel: NotificationChannel? = nil, smsPolicy: SMSPolicy = SMSPolicy(), clock: any WallClock,
+                relay: ServiceOutboxRelay? = nil) {
         self.store = store
         self.senders = senders
         self.enabled = enabled
         self.configuredChannel = configuredChannel
+        self.smsPolicy = smsPolicy
         self.clock = clock
         self.relay = relay
     }
@@ -56,8 +62,16 @@ public struct NotificationHandler: SQSBatchHandler {
                 logger.info("channel not enabled; acknowledged", fields)
                 continue
             }
+            if channel == .sms, !smsPolicy.sends(event.detailType) {
+                logger.info("no SMS for this detail-type; acknowledged", fields)
+                continue
+            }
             guard let recipient = channel.recipient(of: event.detail) else {
                 logger.info("the event carries no contact for this channel; nothing to send", fields)
+                continue
+            }
+            if channel == .sms, !smsPolicy.allows(number: recipient) {
+                logger.warning("the phone number is not in a country NOTIFICATION_SMS_COUNTRIES allows; no SMS sent; acknowledged", fields)
                 continue
             }
             if try store.hasSent(eventID: event.id, channel: channel) {
