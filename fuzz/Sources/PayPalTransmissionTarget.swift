@@ -49,15 +49,20 @@ enum PayPalFuzzFixtures {
     static let leafPEM = text("certs/leaf.pem")
     static let caPEM = text("certs/ca.pem")
 
+    static let manifest: JSONValue = {
+        guard let manifest = try? JSONValue(parsing: text("webhooks/manifest.json")) else { fatalError("no PayPal webhook manifest") }
+        return manifest
+    }()
+
     /// The transmission signatures of the signed fixture deliveries (the corpus's seeds).
     static let signatures: Set<[UInt8]> = {
-        guard case .array(let events)? = try? JSONValue(parsing: text("webhooks/manifest.json"))["events"] else { fatalError("no PayPal webhook manifest") }
+        guard case .array(let events)? = manifest["events"] else { fatalError("the PayPal webhook manifest lists no events") }
         return Set(events.compactMap { $0["transmissionSig"]?.string.flatMap { Data(base64Encoded: $0) }.map(Array.init) })
     }()
 
     static let authenticator: PayPalWebhookAuthenticator = {
         let certificates = try! PayPalCertificates(.pinned(pem: leafPEM))
-        let verifier = PayPalWebhookVerifier(webhookID: "WH-FIXTURE-0001", method: .offline(certificates))
+        let verifier = PayPalWebhookVerifier(webhookID: manifest["webhookId"]?.string ?? "", method: .offline(certificates))
         return PayPalWebhookAuthenticator(verifier: verifier, transmissions: EveryTransmissionIsNew(), capture: nil)
     }()
 }
