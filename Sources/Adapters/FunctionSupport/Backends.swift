@@ -28,16 +28,7 @@ public struct Backends: Sendable {
     public static func make(_ configuration: Configuration, environment: [String: String], httpClient: any HTTPClient,
                             clock: any WallClock, deadline: InvocationDeadline? = nil) throws -> Backends {
         func aws(_ service: AWSService) throws -> AWSJSONClient {
-            let settings: AWSConfiguration
-            do {
-                settings = try AWSConfiguration.fromEnvironment(environment)
-            } catch {
-                throw ConfigurationError("\(error.name) is not set (needed for \(service.signingName))")
-            }
-            try settings.checkEndpoint()
-            var client = AWSJSONClient(service: service, configuration: settings, http: httpClient, clock: clock)
-            client.invocationDeadline = deadline
-            return client
+            try AWSJSONClient.fromEnvironment(service, environment: environment, http: httpClient, clock: clock, deadline: deadline)
         }
         let bus: (any EventPublisher)?
         if case .eventBridge(let name) = configuration.events {
