@@ -30,15 +30,8 @@ final class FunctionBinaryTests: XCTestCase {
 
     /// Runs `function` until the Runtime API has no more events; returns what it posted and its exit status.
     func run(_ function: String, events: [(id: String, body: String)], environment: [String: String]) throws -> ([FakeRuntimeAPI.Posted], Int32) {
-        let api = try FakeRuntimeAPI(events: events)
-        defer { api.server.stop() }
-        let process = Process()
-        process.executableURL = Self.binFolder.appendingPathComponent(function)
-        process.environment = environment.merging(["AWS_LAMBDA_RUNTIME_API": api.server.address, "PAYMENTS_STORE": "sqlite:\(store!)"]) { $1 }
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return (api.posts, process.terminationStatus)
+        try FakeRuntimeAPI.run(Self.binFolder.appendingPathComponent(function), events: events,
+                               environment: environment.merging(["PAYMENTS_STORE": "sqlite:\(store!)"]) { $1 })
     }
 
     static func event(_ method: String, _ path: String, body: String? = nil) -> String {

@@ -10,16 +10,9 @@ import PaymentsHTTP
 struct FunctionSecretsBinaryTests {
     /// Runs `function` until the Runtime API has no more events; answers what it posted and its exit status.
     func run(_ function: String, events: [(id: String, body: String)], environment: [String: String]) throws -> ([FakeRuntimeAPI.Posted], Int32) {
-        let api = try FakeRuntimeAPI(events: events)
-        defer { api.server.stop() }
         let store = FileManager.default.temporaryDirectory.appendingPathComponent("secrets-binary-\(UUID().uuidString).sqlite").path
-        let process = Process()
-        process.executableURL = FunctionBinaryTests.binFolder.appendingPathComponent(function)
-        process.environment = environment.merging(["AWS_LAMBDA_RUNTIME_API": api.server.address, "PAYMENTS_STORE": "sqlite:\(store)"]) { $1 }
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return (api.posts, process.terminationStatus)
+        return try FakeRuntimeAPI.run(FunctionBinaryTests.binFolder.appendingPathComponent(function), events: events,
+                                      environment: environment.merging(["PAYMENTS_STORE": "sqlite:\(store)"]) { $1 })
     }
 
     static let placeholders: [(function: String, environment: [String: String], setting: String, values: [String])] = [

@@ -13,16 +13,9 @@ import TestSupport
     static let binFolder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
 
     func run(_ function: String, events: [(id: String, body: String)], environment: [String: String]) throws -> [FakeRuntimeAPI.Posted] {
-        let api = try FakeRuntimeAPI(events: events)
-        defer { api.server.stop() }
-        let process = Process()
-        process.executableURL = Self.binFolder.appendingPathComponent(function)
         // A payments store setting that would fail if it were read: consumers do not open it.
-        process.environment = environment.merging(["AWS_LAMBDA_RUNTIME_API": api.server.address, "PAYMENTS_STORE": "unreadable"]) { $1 }
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return api.posts
+        try FakeRuntimeAPI.run(Self.binFolder.appendingPathComponent(function), events: events,
+                               environment: environment.merging(["PAYMENTS_STORE": "unreadable"]) { $1 }).posts
     }
 
     static func batch(_ bodies: [(id: String, body: String)], queue: String) -> String {

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// A small Lambda Runtime API: hands out queued events and records what the function posts back.
@@ -36,5 +37,21 @@ public final class FakeRuntimeAPI: Sendable {
     }
 
     public var posts: [Posted] { state.posted.withLock { $0 } }
+
+    /// Runs the bootstrap `executable` against a Runtime API serving `events` until none is left (the
+    /// function's loop then ends); answers what it posted and its exit status. `environment` is all the
+    /// process gets, with `AWS_LAMBDA_RUNTIME_API` added.
+    public static func run(_ executable: URL, events: [(id: String, body: String)],
+                           environment: [String: String]) throws -> (posts: [Posted], status: Int32) {
+        let api = try FakeRuntimeAPI(events: events)
+        defer { api.server.stop() }
+        let process = Process()
+        process.executableURL = executable
+        process.environment = environment.merging(["AWS_LAMBDA_RUNTIME_API": api.server.address]) { $1 }
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return (api.posts, process.terminationStatus)
+    }
 }
 
