@@ -77,12 +77,7 @@ public final class MotoServer: @unchecked Sendable {
         defer { lock.unlock() }
         guard !stopped else { return }
         stopped = true
-        guard process.isRunning else { return }
-        process.terminate()
-        let giveUp = Date().addingTimeInterval(5)
-        while process.isRunning, Date() < giveUp { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        process.stop(grace: 5)
     }
 
     public func logTail(_ characters: Int = 2000) -> String {

@@ -69,14 +69,8 @@ public final class SelfSignedHTTPSServer: @unchecked Sendable {
         defer { lock.unlock() }
         guard !stopped else { return }
         stopped = true
-        if process.isRunning {
-            // SIGTERM may be blocked in a child of the test runner: SIGKILL if it is still there after 2 s.
-            process.terminate()
-            let giveUp = Date().addingTimeInterval(2)
-            while process.isRunning, Date() < giveUp { usleep(20_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-        }
+        // SIGTERM may be blocked in a child of the test runner: SIGKILL if it is still there after 2 s.
+        process.stop(grace: 2)
         try? FileManager.default.removeItem(at: directory)
     }
 
