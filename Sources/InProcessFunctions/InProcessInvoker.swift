@@ -3,9 +3,10 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import FunctionSupport
+import FunctionHost
 import LocalStack
 import PaymentsCore
+import Platform
 
 /// Runs functions in this process, from their definitions, with the same `FunctionRuntime` the
 /// bootstraps use: the `FunctionInvoker` that the gateway can be measured against the emulator with,

@@ -1,6 +1,7 @@
 import Foundation
-import AWSAdapters
+import AWSClients
 import PaymentsCore
+import Platform
 
 /// Reads the payments table's DynamoDB stream as Lambda's event source mapping does, for
 /// `payments relay`: every shard, in batches, each batch handed to the `outbox-relay` handler, and

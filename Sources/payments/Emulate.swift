@@ -1,7 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import FunctionSupport
+import FunctionHost
 import LocalStack
 
 /// `payments emulate`: any Lambda bootstrap behind an endpoint compatible with AWS's Runtime Interface

@@ -1,18 +1,20 @@
 import PaymentsCore
+import Platform
 import PayPalProvider
 import StripeProvider
 import BraintreeProvider
 import DeliveryService
 import NotificationService
 import LocalStack
+import OutboxRelayFunction
 
 /// Every function this build contains, in the order routes are matched.
 enum FunctionRegistry {
     static let all: [FunctionDefinition] = [
-        StripeFunctions.payment, StripeFunctions.webhook,
-        PayPalFunctions.payment, PayPalFunctions.webhook,
-        BraintreeFunctions.payment, BraintreeFunctions.webhook,
-        OutboxStreamRelay.definition,
+        StripeFunctions.payment.definition, StripeFunctions.webhook.definition,
+        PayPalFunctions.payment.definition, PayPalFunctions.webhook.definition,
+        BraintreeFunctions.payment.definition, BraintreeFunctions.webhook.definition,
+        OutboxRelayFunction.definition,
         DeliveryFunctions.definition, NotificationFunctions.definition,
     ]
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import FunctionSupport
+import FunctionHost
 
 struct Invoke: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,9 +1,10 @@
 import Foundation
 import EventRules
-import FunctionSupport
+import FunctionHost
 import NotificationService
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import SQLiteAdapter
 
 /// What EventBridge's rules, the queues and SNS's fan-out do in AWS, in-process: every event published
 /// to the local bus (`PAYMENTS_EVENTS=sqlite`) is handed, as an SQS batch of EventBridge envelopes, to
@@ -56,7 +57,7 @@ struct LocalBus {
         return channels.sorted().map { "local-notification-\($0.rawValue)" }
     }
 
-    func hand(_ events: [PaymentEvent], to definition: FunctionDefinition, queue: String) throws {
+    func hand(_ events: [EncodedEvent], to definition: FunctionDefinition, queue: String) throws {
         var records = try events.map { event in
             (id: UUID().uuidString.lowercased(), body: try Self.envelope(event), eventID: event.id)
         }
@@ -83,8 +84,8 @@ struct LocalBus {
 
     /// The event as EventBridge delivers it: its one JSON encoding plus the envelope's `id` (the event
     /// id, as EventBridge's own id is unique per event), `version`, `account`, `region` and `resources`.
-    static func envelope(_ event: PaymentEvent) throws -> String {
-        guard var object = try JSONSerialization.jsonObject(with: Data(try event.json())) as? [String: Any] else {
+    static func envelope(_ event: EncodedEvent) throws -> String {
+        guard var object = try JSONSerialization.jsonObject(with: Data(event.json)) as? [String: Any] else {
             throw CommandFailure("an event's JSON is not an object")
         }
         object["id"] = event.id

@@ -1,14 +1,23 @@
 import Foundation
 import EventRules
-import FunctionSupport
+import FunctionHost
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import PaymentsStores
+import SQLiteAdapter
 
 /// Builds functions in-process on demand, once each, from the process environment, as Lambda would.
 final class LocalFunctions {
     let environment: [String: String]
     let logger: Logger
     private var built: [String: FunctionRuntime] = [:]
+    /// The payments file's local bus, where the settings name one (`PAYMENTS_EVENTS=sqlite`): what a
+    /// function published there is handed to its consumers after each invocation.
+    private lazy var localBus: SQLiteEventBus? = {
+        guard let configuration = try? PaymentsConfiguration(environment: environment), configuration.events == .sqlite,
+              case .sqlite(let path) = configuration.store, let store = try? SQLitePaymentStore(path: path) else { return nil }
+        return SQLiteEventBus(database: store.database)
+    }()
 
     init(verbose: Bool = true) {
         environment = ProcessInfo.processInfo.environment
@@ -33,7 +42,7 @@ final class LocalFunctions {
         let context = InvocationContext(requestID: UUID().uuidString.lowercased(), logger: runtime.dependencies.logger)
         let response = try runtime.invoke(event: event, context: context)
         runtime.afterResponse(logger: context.logger)
-        if let bus = runtime.backends?.publisher as? SQLiteEventBus {
+        if let bus = localBus {
             deliverPublished(from: bus)
         }
         return response

@@ -1,5 +1,6 @@
 import PaymentsCore
-import PaymentsHTTP
+import Platform
+import CurlHTTP
 
 /// The CLI's HTTPS client: libcurl, retrying idempotent calls, as the functions use it.
 enum LocalHTTP {

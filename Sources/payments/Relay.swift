@@ -1,8 +1,11 @@
 import ArgumentParser
 import Foundation
-import FunctionSupport
+import FunctionHost
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import PaymentsStores
+import AWSClients
+import SQLiteAdapter
 
 struct Relay: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,12 +28,12 @@ struct Relay: ParsableCommand {
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let logger = standardErrorLogger(function: "payments relay")
-        let configuration = try Configuration(environment: environment)
+        let configuration = try PaymentsConfiguration(environment: environment)
         let clock = SystemClock()
-        let backends = try Backends.make(configuration, environment: environment, httpClient: LocalHTTP.client(clock: clock), clock: clock)
+        let backends = try PaymentsBackends.make(configuration, environment: environment, httpClient: LocalHTTP.client(clock: clock), clock: clock)
         let source = try RelaySource.make(configuration, backends: backends, environment: environment, checkpoints: checkpoints, clock: clock)
         // On the local bus, what was published is handed to the consumers the rules name, as in AWS.
-        let localBus = backends.publisher as? SQLiteEventBus
+        let localBus = backends.localBus
         let functions = LocalFunctions()
         var total = 0
         repeat {
@@ -48,16 +51,16 @@ struct Relay: ParsableCommand {
 
 /// Where `payments relay` reads unpublished events from: the SQLite outbox, or the DynamoDB stream.
 enum RelaySource {
-    case sqlite(OutboxRelay)
+    case sqlite(OutboxDrain)
     case dynamoDBStream(DynamoDBStreamRelaySource)
 
-    static func make(_ configuration: Configuration, backends: Backends, environment: [String: String], checkpoints: String?,
+    static func make(_ configuration: PaymentsConfiguration, backends: PaymentsBackends, environment: [String: String], checkpoints: String?,
                      clock: any WallClock) throws -> RelaySource {
         switch configuration.store {
         case .sqlite:
-            return .sqlite(OutboxRelay(outbox: backends.outbox, publisher: backends.publisher))
+            return .sqlite(OutboxDrain(outbox: backends.outbox, publisher: backends.publisher))
         case .dynamoDB(let table):
-            let handler = OutboxStreamRelay(publisher: backends.publisher, outbox: backends.outbox)
+            let handler = OutboxStreamRelay(publisher: backends.publisher, outbox: DynamoDBOutbox(table: DynamoDBTable(client: try ServiceStores.awsClient(environment), name: table)))
             return .dynamoDBStream(try DynamoDBStreamRelaySource(table: table, handler: handler, environment: environment,
                                                                  checkpointPath: checkpoints ?? ".payments-relay-\(table).json", clock: clock))
         }
@@ -66,7 +69,7 @@ enum RelaySource {
     /// One pass; returns how many events were published.
     func relayOnce(logger: Logger) throws -> Int {
         switch self {
-        case .sqlite(let relay): relay.drain(logger: logger)
+        case .sqlite(let relay): relay.run(logger: logger)
         case .dynamoDBStream(let source): try source.relayOnce(logger: logger)
         }
     }

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
-import FunctionSupport
+import FunctionHost
 import PaymentsCore
+import Platform
 
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
 import EventRules
-import FunctionSupport
+import FunctionHost
 import InProcessFunctions
 import LocalStack
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import PaymentsStores
+import SQLiteAdapter
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -113,10 +115,10 @@ struct Serve: AsyncParsableCommand {
 
     /// The local bus, when the functions publish to it (SQLite store and `PAYMENTS_EVENTS=sqlite`).
     static func localBus(environment: [String: String], consumers: any ConsumerInvoker, logger: Logger) throws -> ServeBus? {
-        let configuration = try Configuration(environment: environment)
+        let configuration = try PaymentsConfiguration(environment: environment)
         guard case .sqlite = configuration.store else { return nil }
         let clock = SystemClock()
-        let backends = try Backends.make(configuration, environment: environment, httpClient: LocalHTTP.client(clock: clock), clock: clock)
+        let backends = try PaymentsBackends.make(configuration, environment: environment, httpClient: LocalHTTP.client(clock: clock), clock: clock)
         guard backends.publisher is SQLiteEventBus else { return nil }
         return ServeBus(backends: backends, consumers: consumers, rules: try EventRules.bundled(), environment: environment, logger: logger)
     }

@@ -1,9 +1,11 @@
 import Foundation
 import EventRules
-import FunctionSupport
+import FunctionHost
 import LocalStack
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import PaymentsStores
+import SQLiteAdapter
 
 /// The local bus under `payments serve`: every `interval` it publishes what an outbox still holds (a
 /// function that crashed after its commit but before its drain leaves events there; publishing is
@@ -13,7 +15,7 @@ import PaymentsSQLite
 /// It runs on a thread of its own because LocalBus is synchronous and each hand-off waits for a
 /// consumer's invocation, which the emulator serves on Swift concurrency's pool.
 final class ServeBus: @unchecked Sendable {
-    let backends: Backends
+    let backends: PaymentsBackends
     let consumers: any ConsumerInvoker
     let rules: EventRules
     let environment: [String: String]
@@ -23,7 +25,7 @@ final class ServeBus: @unchecked Sendable {
     private var stopping = false
     private var finished = false
 
-    init(backends: Backends, consumers: any ConsumerInvoker, rules: EventRules, environment: [String: String], logger: Logger,
+    init(backends: PaymentsBackends, consumers: any ConsumerInvoker, rules: EventRules, environment: [String: String], logger: Logger,
          interval: TimeInterval = 0.1) {
         self.backends = backends
         self.consumers = consumers
@@ -35,11 +37,11 @@ final class ServeBus: @unchecked Sendable {
 
     func start() {
         let thread = Thread { [self] in
-            guard let bus = backends.publisher as? SQLiteEventBus else { return }
-            let relay = OutboxRelay(outbox: backends.outbox, publisher: bus)
+            guard let bus = backends.localBus else { return }
+            let relay = OutboxDrain(outbox: backends.outbox, publisher: bus)
             let localBus = LocalBus(bus: bus, rules: rules, consumers: consumers, environment: environment, logger: logger)
             while !isStopping {
-                relay.drain(logger: logger)
+                relay.run(logger: logger)
                 localBus.deliver()
                 stopped.lock()
                 if !stopping { _ = stopped.wait(until: Date(timeIntervalSinceNow: interval)) }

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
-import FunctionSupport
+import FunctionHost
 import LocalStack
 import PaymentsCore
-import PaymentsHTTP
+import Platform
+import CurlHTTP
 import PayPalProvider
 import BraintreeProvider
 
