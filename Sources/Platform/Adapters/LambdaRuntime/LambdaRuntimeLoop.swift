@@ -93,7 +93,10 @@ public struct LambdaRuntimeLoop: Sendable {
         }
     }
 
-    static func errorType(_ error: any Error) -> String { "Runtime.\(String(describing: type(of: error)))" }
+    static func errorType(_ error: any Error) -> String {
+        if let typed = error as? any TypedInvocationError { return typed.errorType }
+        return "Runtime.\(String(describing: type(of: error)))"
+    }
 
     static func errorBody(_ error: any Error) -> [UInt8] {
         struct ErrorBody: Encodable { let errorMessage: String; let errorType: String }

@@ -23,3 +23,9 @@ public protocol FunctionHandler<Event, Answer>: Sendable {
     associatedtype Answer: InvocationAnswer
     func handle(_ event: Event, context: InvocationContext) throws -> Answer
 }
+
+/// An error a handler reports with its own `errorType` (an AppSync field's error type), where the
+/// runtime would otherwise name the error's Swift type.
+public protocol TypedInvocationError: Error {
+    var errorType: String { get }
+}

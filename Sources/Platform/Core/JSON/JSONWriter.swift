@@ -1,6 +1,4 @@
-import Platform
-
-/// Writes a `JSONValue` as compact JSON text: AWS request bodies are built as `JSONValue`s so that a
+/// Writes a `JSONValue` as compact JSON text: AWS request bodies and resolver answers are built as `JSONValue`s so that a
 /// number's text (an amount, a version) goes out exactly as it was made, never through a Double.
 /// Object keys are sorted so that the same request always has the same bytes (and the same signature).
 public enum JSONWriter {
@@ -67,5 +65,5 @@ public enum JSONWriter {
 
 extension JSONValue {
     /// An integer as a JSON number (its decimal text).
-    static func integer(_ value: Int) -> JSONValue { .number(String(value)) }
+    public static func integer(_ value: Int) -> JSONValue { .number(String(value)) }
 }
