@@ -36,13 +36,14 @@ extension PaymentStore {
         change: (Payment) throws -> (payment: Payment, events: [PaymentEvent])?
     ) throws -> Payment? {
         var current = payment
-        for _ in 0..<attempts {
-            guard let next = try change(current) else { return nil }
-            if try update(next.payment, expectedVersion: current.version, events: next.events) { return next.payment }
-            guard let reloaded = try self.payment(id: payment.id) else { throw StoreError("payment \(payment.id) vanished") }
-            current = reloaded
+        return try OptimisticWrite.run(attempts: attempts, giveUp: StoreError("payment \(payment.id) kept changing; giving up so that the caller retries")) { number in
+            if number > 0 {
+                guard let reloaded = try self.payment(id: payment.id) else { throw StoreError("payment \(payment.id) vanished") }
+                current = reloaded
+            }
+            guard let next = try change(current) else { return .done(nil) }
+            return try update(next.payment, expectedVersion: current.version, events: next.events) ? .done(next.payment) : .conflict
         }
-        throw StoreError("payment \(payment.id) kept changing; giving up so that the caller retries")
     }
 }
 

@@ -32,11 +32,11 @@ public struct DeliveryHandler: SQSBatchHandler {
             return
         }
         // Optimistic: another delivery for the same order may store first; read again and re-join.
-        for _ in 0..<5 {
+        try OptimisticWrite.run(attempts: 5, giveUp: StoreError("the shipment of order \(event.detail.orderId) kept changing; the record is retried")) { _ in
             let current = try store.shipment(orderID: event.detail.orderId)
             guard let change = Shipment.applying(event, to: current, at: clock.now()) else {
                 logger.info("payment event adds nothing to the shipment; acknowledged", fields)
-                return
+                return .done(())
             }
             switch try store.save(change.shipment, expectedVersion: current?.version, processedEventID: event.id, events: change.events) {
             case .saved:
@@ -44,14 +44,13 @@ public struct DeliveryHandler: SQSBatchHandler {
                     "shipmentId": change.shipment.shipmentID, "status": change.shipment.status.rawValue,
                     "published": change.events.map(\.detailType).joined(separator: ","),
                 ]) { $1 })
-                return
+                return .done(())
             case .alreadyProcessed:
                 logger.info("payment event already processed; acknowledged", fields)
-                return
+                return .done(())
             case .versionConflict:
-                continue
+                return .conflict
             }
         }
-        throw StoreError("the shipment of order \(event.detail.orderId) kept changing; the record is retried")
     }
 }
