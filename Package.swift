@@ -41,7 +41,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         // Local tooling only (payments serve/emulate/simulate): never a dependency of a function binary.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
-        // Hummingbird's own dependencies, which LocalStack names directly (HTTP field names, a silent
+        // Hummingbird's own dependencies, which LocalCloud names directly (HTTP field names, a silent
         // logger, graceful shutdown): the versions Hummingbird 2.28.1 already requires.
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.14.0"),
@@ -95,7 +95,7 @@ let package = Package(
 
         // The local stack (tooling, not a function): the Lambda Runtime API emulator that runs the real
         // function binaries, the API Gateway in front of them, and the providers' simulators.
-        .target(name: "LocalStack", dependencies: [
+        .target(name: "LocalCloud", dependencies: [
             "PaymentsCore", .product(name: "Hummingbird", package: "hummingbird"),
             // The providers' simulators: the providers' own signature code, the PayPal simulator's key and certificate.
             "StripeProvider", "BraintreeProvider", "PayPalProvider", crypto, cryptoExtras, x509, asn1,
@@ -104,12 +104,12 @@ let package = Package(
         ]),
 
         // Functions run in this process behind the FunctionInvoker seam (the gateway's tests, the benchmark's baseline).
-        .target(name: "InProcessFunctions", dependencies: ["LocalStack", "FunctionSupport", "PaymentsCore"]),
+        .target(name: "InProcessFunctions", dependencies: ["LocalCloud", "FunctionSupport", "PaymentsCore"]),
 
         // Command-line tool: local runtime, replay, inspection.
         .executableTarget(name: "payments", dependencies: [
             "FunctionSupport", "AWSAdapters", "StripeProvider", "PayPalProvider", "BraintreeProvider", "EventRules",
-            "DeliveryService", "NotificationService", "LocalStack", "InProcessFunctions",
+            "DeliveryService", "NotificationService", "LocalCloud", "InProcessFunctions",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -134,8 +134,8 @@ let package = Package(
         ]),
         // The local stack: the Lambda emulator against real child processes (a Python fixture runtime, the
         // stripe-webhook binary), the gateway, the providers' simulators.
-        .testTarget(name: "LocalStackTests", dependencies: [
-            "LocalStack", "InProcessFunctions", "StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsHTTP", "PaymentsSQLite",
+        .testTarget(name: "LocalCloudTests", dependencies: [
+            "LocalCloud", "InProcessFunctions", "StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsHTTP", "PaymentsSQLite",
             "FunctionSupport", "PaymentsCore", "TestSupport", crypto, cryptoExtras, x509, .product(name: "Hummingbird", package: "hummingbird"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "ProvidersTests", dependencies: [

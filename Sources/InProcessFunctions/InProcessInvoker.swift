@@ -4,7 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import FunctionSupport
-import LocalStack
+import LocalCloud
 import PaymentsCore
 
 /// Runs functions in this process, from their definitions, with the same `FunctionRuntime` the

@@ -2,7 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import FunctionSupport
-import LocalStack
+import LocalCloud
 
 /// `payments emulate`: any Lambda bootstrap behind an endpoint compatible with AWS's Runtime Interface
 /// Emulator (aws-lambda-rie), without Docker. The command is started on the first invocation, with the

@@ -4,7 +4,7 @@ import StripeProvider
 import BraintreeProvider
 import DeliveryService
 import NotificationService
-import LocalStack
+import LocalCloud
 
 /// Every function this build contains, in the order routes are matched.
 enum FunctionRegistry {

@@ -3,7 +3,7 @@ import Foundation
 import EventRules
 import FunctionSupport
 import InProcessFunctions
-import LocalStack
+import LocalCloud
 import PaymentsCore
 import PaymentsSQLite
 

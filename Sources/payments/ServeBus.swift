@@ -1,7 +1,7 @@
 import Foundation
 import EventRules
 import FunctionSupport
-import LocalStack
+import LocalCloud
 import PaymentsCore
 import PaymentsSQLite
 

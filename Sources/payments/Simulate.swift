@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import FunctionSupport
-import LocalStack
+import LocalCloud
 import PaymentsCore
 import PaymentsHTTP
 import PayPalProvider

@@ -2,7 +2,7 @@
 """A tiny Lambda runtime client (stdlib only) whose behaviour the event chooses.
 
 It speaks the Runtime API the way a custom runtime does (GET next, POST response/error,
-POST init/error), so the LocalStack tests can drive the emulator into every case:
+POST init/error), so the LocalCloud tests can drive the emulator into every case:
 
   {"action": "echo", ...}      answer with the event, this process's id, the headers and env seen
   {"action": "sleep", "seconds": S}   sleep, then answer (used past the timeout)

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 import PaymentsCore
-@testable import LocalStack
+@testable import LocalCloud
 
 final class APIGatewayEventBuilderTests: XCTestCase {
     let builder = APIGatewayEventBuilder(accountID: "123456789012", apiID: "local", port: 3000)

@@ -1,6 +1,6 @@
 import BraintreeProvider
 import Foundation
-import LocalStack
+import LocalCloud
 import PaymentsCore
 import PaymentsHTTP
 import PayPalProvider

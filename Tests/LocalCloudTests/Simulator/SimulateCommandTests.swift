@@ -1,5 +1,5 @@
 import Foundation
-import LocalStack
+import LocalCloud
 import PaymentsHTTP
 import StripeProvider
 import XCTest

@@ -4,7 +4,7 @@ import Glibc
 import Foundation
 import Synchronization
 import XCTest
-@testable import LocalStack
+@testable import LocalCloud
 
 /// An invoker that records what it was asked and answers with a closure.
 final class RecordingInvoker: FunctionInvoker {

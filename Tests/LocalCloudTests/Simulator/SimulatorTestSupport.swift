@@ -1,6 +1,6 @@
 import Foundation
 import FunctionSupport
-import LocalStack
+import LocalCloud
 import PaymentsCore
 import PaymentsHTTP
 import TestSupport

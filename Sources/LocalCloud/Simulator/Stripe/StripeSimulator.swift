@@ -162,7 +162,7 @@ public final class StripeAPISimulator: ProviderAPISimulator {
 }
 
 /// Stripe's webhooks (https://docs.stripe.com/api/events), signed with `StripeSignature.header`, the
-/// code `StripeSignature.verify` is tested against (and which the Python SDK accepts, see LocalStackTests).
+/// code `StripeSignature.verify` is tested against (and which the Python SDK accepts, see LocalCloudTests).
 public struct StripeWebhookSimulator: WebhookSimulator {
     public let provider = "stripe"
     public var webhookSecret: String

@@ -6,7 +6,7 @@ import InProcessFunctions
 import PaymentsCore
 import StripeProvider
 import TestSupport
-@testable import LocalStack
+@testable import LocalCloud
 
 /// The gateway on a loopback port in front of the real Stripe functions, run in-process by
 /// `InProcessInvoker` on a temporary SQLite store, against a fake Stripe API; driven by raw HTTP.

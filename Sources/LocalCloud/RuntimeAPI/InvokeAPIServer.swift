@@ -46,7 +46,7 @@ public enum InvokeAPIServer {
             response.headers[HTTPField.Name("X-Amz-Executed-Version")!] = "$LATEST"
             return response
         }
-        return try await LoopbackHTTPServer.start(router: router, port: port, label: "localstack.invoke-api")
+        return try await LoopbackHTTPServer.start(router: router, port: port, label: "localcloud.invoke-api")
     }
 
     /// The HTTP answer for one invocation's result (see the type's comment).

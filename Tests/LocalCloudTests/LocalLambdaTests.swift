@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import LocalStack
+@testable import LocalCloud
 #if canImport(Glibc)
 import Glibc
 #endif

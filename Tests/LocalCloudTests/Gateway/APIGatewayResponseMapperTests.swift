@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import LocalStack
+@testable import LocalCloud
 
 final class APIGatewayResponseMapperTests: XCTestCase {
     func map(_ json: String) -> GatewayHTTPResponse { APIGatewayResponseMapper.response(for: .response(Array(json.utf8))) }

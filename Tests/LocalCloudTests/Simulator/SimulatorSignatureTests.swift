@@ -1,7 +1,7 @@
 import _CryptoExtras
 import BraintreeProvider
 import Foundation
-import LocalStack
+import LocalCloud
 import PaymentsCore
 import PaymentsSQLite
 import PayPalProvider

@@ -1,5 +1,5 @@
 import XCTest
-@testable import LocalStack
+@testable import LocalCloud
 
 final class GatewayRoutesTests: XCTestCase {
     /// The shape of the CLI's registry: each payment function also declares `GET /payments/{id}`.

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 import PaymentsCore
-@testable import LocalStack
+@testable import LocalCloud
 
 final class LocalGatewayTests: XCTestCase {
     let routes = try! GatewayRoutes(functions: [

@@ -61,7 +61,7 @@ final class RuntimeAPIServer: Sendable {
             return render(await endpoint.initFailed(body: body, errorType: errorType))
         }
 
-        let server = try await LoopbackHTTPServer.start(router: router, label: "localstack.runtime-api")
+        let server = try await LoopbackHTTPServer.start(router: router, label: "localcloud.runtime-api")
         return RuntimeAPIServer(server: server)
     }
 

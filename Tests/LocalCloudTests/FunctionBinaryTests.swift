@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import LocalStack
+import LocalCloud
 import PaymentsCore
 import PaymentsSQLite
 import StripeProvider
