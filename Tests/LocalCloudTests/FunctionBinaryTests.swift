@@ -39,7 +39,7 @@ import StripeProvider
     @Test func stripeWebhookAnswersUnderTheLocalLambda() async throws {
         let executable = Self.binFolder.appendingPathComponent("stripe-webhook").path
         try #require(FileManager.default.isExecutableFile(atPath: executable), "build it first: swift build --product stripe-webhook (swift test builds it)")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("localstack-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("localcloud-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = folder.appendingPathComponent("payments.sqlite").path

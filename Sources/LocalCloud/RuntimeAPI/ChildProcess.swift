@@ -60,7 +60,7 @@ final class ChildProcess: Sendable {
                 readLines(fd: fd) { onLine(stream, $0) }
                 group.leave()
             }
-            reader.name = "localstack-output-\(pid)"
+            reader.name = "localcloud-output-\(pid)"
             reader.start()
         }
         let reaper = Thread {
@@ -71,7 +71,7 @@ final class ChildProcess: Sendable {
             _ = group.wait(timeout: .now() + 2)
             onExit(exit)
         }
-        reaper.name = "localstack-reaper-\(pid)"
+        reaper.name = "localcloud-reaper-\(pid)"
         reaper.start()
         return child
     }

@@ -14,7 +14,7 @@ final class SpawnerThread: @unchecked Sendable {
 
     private init() {
         let thread = Thread { [unowned self] in self.loop() }
-        thread.name = "localstack-spawner"
+        thread.name = "localcloud-spawner"
         thread.start()
     }
 
