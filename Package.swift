@@ -103,13 +103,17 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
-        // Functions run in this process behind the FunctionInvoker seam (the gateway's tests, the benchmark's baseline).
-        .target(name: "InProcessFunctions", dependencies: ["LocalCloud", "FunctionSupport", "PaymentsCore"]),
+        // The functions of this build run locally (tooling, not a function): their registry, the in-process
+        // runner, the local bus handing events to the consumers, the DynamoDB stream reader of `payments relay`.
+        .target(name: "LocalCloudFunctions", dependencies: [
+            "LocalCloud", "FunctionSupport", "LambdaRuntime", "PaymentsCore", "PaymentsSQLite", "PaymentsHTTP", "AWSAdapters", "EventRules",
+            "StripeProvider", "PayPalProvider", "BraintreeProvider", "DeliveryService", "NotificationService",
+        ]),
 
         // Command-line tool: local runtime, replay, inspection.
         .executableTarget(name: "payments", dependencies: [
             "FunctionSupport", "AWSAdapters", "StripeProvider", "PayPalProvider", "BraintreeProvider", "EventRules",
-            "DeliveryService", "NotificationService", "LocalCloud", "InProcessFunctions",
+            "DeliveryService", "NotificationService", "LocalCloud", "LocalCloudFunctions",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -135,7 +139,7 @@ let package = Package(
         // The local stack: the Lambda emulator against real child processes (a Python fixture runtime, the
         // stripe-webhook binary), the gateway, the providers' simulators.
         .testTarget(name: "LocalCloudTests", dependencies: [
-            "LocalCloud", "InProcessFunctions", "StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsHTTP", "PaymentsSQLite",
+            "LocalCloud", "LocalCloudFunctions", "EventRules", "DeliveryService", "NotificationService", "AWSAdapters", "StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsHTTP", "PaymentsSQLite",
             "FunctionSupport", "PaymentsCore", "TestSupport", crypto, cryptoExtras, x509, .product(name: "Hummingbird", package: "hummingbird"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "ProvidersTests", dependencies: [

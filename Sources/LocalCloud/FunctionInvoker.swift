@@ -4,6 +4,15 @@
 public protocol FunctionInvoker: Sendable {
     /// Runs one invocation of `function` and reports what Lambda's Invoke API would.
     func invoke(function: String, _ request: InvokeRequest) async -> InvokeResult
+
+    /// Makes `function` ready to run, throwing when it cannot start (the local bus then leaves its
+    /// consumer's events waiting rather than counting failed receives). Invokers that start a
+    /// function on its first invocation anyway need do nothing.
+    func prepare(function: String) async throws
+}
+
+extension FunctionInvoker {
+    public func prepare(function: String) async throws {}
 }
 
 /// One invocation as an invoker receives it.

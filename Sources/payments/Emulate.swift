@@ -65,7 +65,7 @@ struct Emulate: AsyncParsableCommand {
         let stop = await StopSignal.wait(for: [SIGINT, SIGTERM])
         writeStandardError("payments emulate: \(stop == SIGINT ? "SIGINT" : "SIGTERM"), stopping \(function.name)\n")
         await lambda.shutdown()
-        server.stop()
+        await server.stop()
     }
 }
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import EventRules
 import FunctionSupport
-import InProcessFunctions
+import LocalCloudFunctions
 import LocalCloud
 import PaymentsCore
 import PaymentsSQLite
@@ -49,7 +49,7 @@ struct Serve: AsyncParsableCommand {
         let invoker: any FunctionInvoker
         var lambda: LocalLambda?
         if inProcess {
-            invoker = InProcessInvoker(functions: FunctionRegistry.all, environment: environment, logger: logger)
+            invoker = InProcessRunner(functions: FunctionRegistry.all, environment: environment, logger: logger)
         } else {
             let folder = binPath ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
             let missing = FunctionRegistry.all.map(\.name).filter { !FileManager.default.isExecutableFile(atPath: folder + "/" + $0) }
@@ -66,7 +66,8 @@ struct Serve: AsyncParsableCommand {
         let routes = try FunctionRegistry.gatewayRoutes()
         let gateway = LocalGateway(routes: routes, invoker: invoker, logger: { writeStandardError("[gateway] \($0)\n") },
                                    integrationTimeout: .seconds(timeout + 1))
-        let bus = try Self.localBus(environment: environment, consumers: EmulatedConsumers(invoker: invoker), logger: logger)
+        // The consumers run through the same invoker as the gateway's functions: their real binaries, or in-process.
+        let delivery = try LocalEventDelivery.configured(environment: environment, consumers: invoker, logger: logger)
 
         let bound: Int
         do {
@@ -75,21 +76,21 @@ struct Serve: AsyncParsableCommand {
             await lambda?.shutdown()
             throw CommandFailure("the API Gateway could not listen on 127.0.0.1:\(port): \(error)")
         }
-        bus?.start()
+        let deliveryLoop = delivery.map { LocalDeliveryLoop.start($0) }
         let url = "http://127.0.0.1:\(bound)"
         // Before the announcement: a script that waits for the line then reads the file must find it.
         if let urlFile { try url.write(toFile: urlFile, atomically: true, encoding: .utf8) }
         print("payments serve: API Gateway on \(url)")
         for route in routes.table { print("  \(route.routeKey.padding(toLength: 26, withPad: " ", startingAt: 0)) → \(route.function)") }
-        print(bus == nil
+        print(delivery == nil
               ? "  events: \(environment["PAYMENTS_EVENTS"] ?? "sqlite") (not the local bus: relay them with `payments relay --follow`)"
-              : "  events: local bus → \(Set(try EventRules.bundled().rules.map(\.target)).sorted().joined(separator: ", ")) (`payments events --follow` shows them)")
+              : "  events: local bus → \(await delivery?.targets.joined(separator: ", ") ?? "") (`payments events --follow` shows them)")
         fflush(nil)
 
         let stop = await StopSignal.wait(for: [SIGINT, SIGTERM])
         writeStandardError("payments serve: \(stop == SIGINT ? "SIGINT" : "SIGTERM"), stopping\n")
         await gateway.stop()
-        bus?.stop()
+        await deliveryLoop?.stop()
         await lambda?.shutdown()
     }
 
@@ -109,15 +110,5 @@ struct Serve: AsyncParsableCommand {
             if let path = environment[name], !path.isEmpty, !path.hasPrefix("/") { result[name] = here + "/" + path }
         }
         return result
-    }
-
-    /// The local bus, when the functions publish to it (SQLite store and `PAYMENTS_EVENTS=sqlite`).
-    static func localBus(environment: [String: String], consumers: any ConsumerInvoker, logger: Logger) throws -> ServeBus? {
-        let configuration = try Configuration(environment: environment)
-        guard case .sqlite = configuration.store else { return nil }
-        let clock = SystemClock()
-        let backends = try Backends.make(configuration, environment: environment, httpClient: LocalHTTP.client(clock: clock), clock: clock)
-        guard backends.publisher is SQLiteEventBus else { return nil }
-        return ServeBus(backends: backends, consumers: consumers, rules: try EventRules.bundled(), environment: environment, logger: logger)
     }
 }

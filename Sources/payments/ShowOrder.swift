@@ -3,6 +3,7 @@ import Foundation
 import AWSAdapters
 import DeliveryService
 import FunctionSupport
+import LocalCloudFunctions
 import NotificationService
 import PaymentsCore
 import PaymentsSQLite
@@ -166,6 +167,6 @@ enum ServiceStores {
 
     static func awsClient(_ environment: [String: String]) throws -> AWSJSONClient {
         let clock = SystemClock()
-        return try AWSJSONClient.fromEnvironment(.dynamoDB, environment: environment, http: LocalHTTP.client(clock: clock), clock: clock, deadline: nil)
+        return try AWSJSONClient.fromEnvironment(.dynamoDB, environment: environment, http: ToolingHTTP.client(clock: clock), clock: clock, deadline: nil)
     }
 }

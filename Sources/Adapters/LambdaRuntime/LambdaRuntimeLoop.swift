@@ -93,9 +93,9 @@ public struct LambdaRuntimeLoop: Sendable {
         }
     }
 
-    static func errorType(_ error: any Error) -> String { "Runtime.\(String(describing: type(of: error)))" }
+    public static func errorType(_ error: any Error) -> String { "Runtime.\(String(describing: type(of: error)))" }
 
-    static func errorBody(_ error: any Error) -> [UInt8] {
+    public static func errorBody(_ error: any Error) -> [UInt8] {
         struct ErrorBody: Encodable { let errorMessage: String; let errorType: String }
         let body = ErrorBody(errorMessage: String(describing: error), errorType: errorType(error))
         return Array((try? JSONEncoder().encode(body)) ?? Data(#"{"errorMessage":"unencodable error"}"#.utf8))

@@ -2,7 +2,6 @@ import Hummingbird
 import HTTPTypes
 import Logging
 import NIOCore
-import ServiceLifecycle
 import Synchronization
 
 /// The local API Gateway (HTTP API, payload format 2.0): an HTTP server on 127.0.0.1 that turns each
@@ -13,16 +12,14 @@ import Synchronization
 ///     let port = try await gateway.start(port: 3000)   // 0: any free port
 ///     ...
 ///     await gateway.stop()
-///
-/// or `try await gateway.run(port: 3000)` to serve until the calling task is cancelled.
 public final class LocalGateway: Sendable {
     public let core: GatewayCore
-    private let running = Mutex<Running?>(nil)
+    private let server = Mutex<State>(.stopped)
 
-    /// The server started by `start(port:)`: its task, and its service group once it exists.
-    private struct Running: Sendable {
-        var task: Task<Void, any Error>
-        var group: ServiceGroup?
+    private enum State {
+        case stopped
+        case starting
+        case running(LoopbackHTTPServer)
     }
 
     /// - Parameters:
@@ -39,29 +36,24 @@ public final class LocalGateway: Sendable {
     /// Starts serving on 127.0.0.1:`port` (0: a free port chosen by the system) and returns the bound
     /// port once the server accepts connections. Throws if the port cannot be bound or it is already started.
     public func start(port: Int) async throws -> Int {
-        let started = StartSignal()
-        let claimed = running.withLock { current -> Bool in
-            guard current == nil else { return false }
-            current = Running(task: Task {}, group: nil)
+        let claimed = server.withLock { state -> Bool in
+            guard case .stopped = state else { return false }
+            state = .starting
             return true
         }
         guard claimed else { throw LocalGatewayError("the gateway is already started") }
-        let task = Task {
-            do {
-                try await serve(port: port, onGroup: { group in
-                    self.running.withLock { $0?.group = group }
-                }, onRunning: { started.succeed($0) })
-                started.fail(LocalGatewayError("the gateway stopped before it was listening"))
-            } catch {
-                started.fail(error)
-                throw error
-            }
+        let core = self.core
+        let responder = CallbackResponder<GatewayRequestContext> { request, context in
+            try await Self.respond(to: request, peer: context.peer, core: core)
         }
-        running.withLock { $0?.task = task }
+        var logger = Logger(label: "payments.gateway")
+        logger.logLevel = .warning
         do {
-            return try await started.wait()
+            let started = try await LoopbackHTTPServer.start(responder: responder, port: port, label: "gateway", logger: logger)
+            server.withLock { $0 = .running(started) }
+            return started.port
         } catch {
-            running.withLock { $0 = nil }
+            server.withLock { $0 = .stopped }
             throw error
         }
     }
@@ -69,39 +61,12 @@ public final class LocalGateway: Sendable {
     /// Stops the server started by `start(port:)`: it stops accepting, lets the requests in flight
     /// finish, closes its connections and its socket, and returns then.
     public func stop() async {
-        guard let current = running.withLock({ current -> Running? in
-            defer { current = nil }
-            return current
-        }) else { return }
-        if let group = current.group {
-            await group.triggerGracefulShutdown()
-        } else {
-            current.task.cancel()
+        let running = server.withLock { state -> LoopbackHTTPServer? in
+            guard case .running(let server) = state else { return nil }
+            state = .stopped
+            return server
         }
-        _ = try? await current.task.value
-    }
-
-    /// Serves on 127.0.0.1:`port` until the calling task is cancelled; `onRunning` gets the bound port.
-    public func run(port: Int, onRunning: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
-        try await serve(port: port, onGroup: { _ in }, onRunning: onRunning)
-    }
-
-    private func serve(port: Int, onGroup: @Sendable (ServiceGroup) -> Void, onRunning: @escaping @Sendable (Int) -> Void) async throws {
-        let core = self.core
-        var logger = Logger(label: "payments.gateway")
-        logger.logLevel = .warning
-        let responder = CallbackResponder<GatewayRequestContext> { request, context in
-            try await Self.respond(to: request, peer: context.peer, core: core)
-        }
-        let app = Application(
-            responder: responder,
-            configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil),
-            onServerRunning: { channel in onRunning(channel.localAddress?.port ?? port) },
-            logger: logger
-        )
-        let group = ServiceGroup(configuration: .init(services: [.init(service: app)], logger: logger))
-        onGroup(group)
-        try await group.run()
+        await running?.stop()
     }
 
     static let framingHeaders: Set<String> = ["content-length", "transfer-encoding", "connection"]
@@ -157,33 +122,4 @@ struct GatewayRequestContext: RequestContext {
 public struct LocalGatewayError: Error, CustomStringConvertible, Sendable {
     public let description: String
     init(_ description: String) { self.description = description }
-}
-
-/// Hands the bound port (or the failure to bind) from the server task to `start(port:)`, once.
-final class StartSignal: Sendable {
-    private let state = Mutex<(result: Result<Int, any Error>?, waiter: CheckedContinuation<Int, any Error>?)>((nil, nil))
-
-    func succeed(_ port: Int) { complete(.success(port)) }
-    func fail(_ error: any Error) { complete(.failure(error)) }
-
-    private func complete(_ result: Result<Int, any Error>) {
-        let waiter = state.withLock { state -> CheckedContinuation<Int, any Error>? in
-            guard state.result == nil else { return nil }
-            state.result = result
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume(with: result)
-    }
-
-    func wait() async throws -> Int {
-        try await withCheckedThrowingContinuation { continuation in
-            let ready = state.withLock { state -> Result<Int, any Error>? in
-                if let result = state.result { return result }
-                state.waiter = continuation
-                return nil
-            }
-            if let ready { continuation.resume(with: ready) }
-        }
-    }
 }

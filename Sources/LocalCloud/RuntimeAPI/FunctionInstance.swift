@@ -137,7 +137,7 @@ final class FunctionInstance: @unchecked Sendable {
         let endpoint = self.endpoint
         Task {
             await endpoint.close(with: .shutDown)
-            server?.stop()
+            await server?.stop()
         }
     }
 
@@ -163,13 +163,13 @@ final class FunctionInstance: @unchecked Sendable {
                     self?.markDead()
                     Task {
                         await endpoint.close(with: .exited(exit))
-                        server.stop()
+                        await server.stop()
                     }
                 }
             )
             lock.withLock { self.process = process }
         } catch {
-            server.stop()
+            await server.stop()
             throw error
         }
     }

@@ -66,8 +66,8 @@ final class RuntimeAPIServer: Sendable {
     }
 
     /// Stops listening. Requests still waiting on `/next` must be released first (`RuntimeEndpoint.close`).
-    func stop() {
-        server.stop()
+    func stop() async {
+        await server.stop()
     }
 
     private static func name(_ text: String) -> HTTPField.Name { HTTPField.Name(text)! }

@@ -50,11 +50,10 @@ public protocol ProviderAPISimulator: Sendable {
     func handle(_ request: SimulatorRequest) -> SimulatorResponse
 }
 
-/// Serves a simulator over HTTP/1.1 on 127.0.0.1 (Hummingbird): tooling only, never in a function binary.
+/// Serves a simulator over HTTP/1.1 on 127.0.0.1 (`LoopbackHTTPServer`): tooling only, never in a function binary.
 public enum SimulatorServer {
-    /// Runs until the task is cancelled. `onListening` gets the bound port (useful with port 0).
-    public static func run(_ simulator: any ProviderAPISimulator, port: Int,
-                           onListening: @escaping @Sendable (Int) async -> Void) async throws {
+    /// Starts serving `simulator` and returns once the port is bound (0 picks a free one); `stop()` ends it.
+    public static func start(_ simulator: any ProviderAPISimulator, port: Int) async throws -> LoopbackHTTPServer {
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             var request = request
             let buffer = try await request.collectBody(upTo: 8 << 20)
@@ -79,18 +78,10 @@ public enum SimulatorServer {
             return Response(status: .init(code: answer.status), headers: fields,
                             body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
         }
-        let app = Application(
-            responder: responder,
-            configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
-            logger: {
-                var logger = Logger(label: "payments.simulate")
-                // Failures to bind are thrown by runService; the rest (a client gone, a stop) is noise here.
-                logger.logLevel = .critical
-                return logger
-            }()
-        )
-        try await app.runService(gracefulShutdownSignals: [])
+        var logger = Logger(label: "payments.simulate")
+        // Failures to bind are thrown by start; the rest (a client gone, a stop) is noise here.
+        logger.logLevel = .critical
+        return try await LoopbackHTTPServer.start(responder: responder, port: port, label: "simulator", logger: logger)
     }
 }
 

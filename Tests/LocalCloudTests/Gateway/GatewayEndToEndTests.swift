@@ -2,14 +2,14 @@ import Foundation
 import Synchronization
 import XCTest
 import FunctionSupport
-import InProcessFunctions
+import LocalCloudFunctions
 import PaymentsCore
 import StripeProvider
 import TestSupport
 @testable import LocalCloud
 
 /// The gateway on a loopback port in front of the real Stripe functions, run in-process by
-/// `InProcessInvoker` on a temporary SQLite store, against a fake Stripe API; driven by raw HTTP.
+/// `InProcessRunner` on a temporary SQLite store, against a fake Stripe API; driven by raw HTTP.
 final class GatewayEndToEndTests: XCTestCase {
     struct FixedClock: WallClock {
         let date: Date
@@ -44,7 +44,7 @@ final class GatewayEndToEndTests: XCTestCase {
             "STRIPE_API_BASE": "http://127.0.0.1:\(stripe.port)",
             "STRIPE_WEBHOOK_SECRET": Self.webhookSecret,
         ]
-        let invoker = InProcessInvoker(functions: [StripeFunctions.payment, StripeFunctions.webhook], environment: environment,
+        let invoker = InProcessRunner(functions: [StripeFunctions.payment, StripeFunctions.webhook], environment: environment,
                                        logger: .discarding, clock: FixedClock(date: Self.signedAt))
         let routes = try GatewayRoutes(functions: [StripeFunctions.payment, StripeFunctions.webhook].map { ($0.name, $0.routes) })
         let logs = LogLines()
@@ -106,7 +106,7 @@ final class GatewayEndToEndTests: XCTestCase {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let invoker = InProcessInvoker(functions: [StripeFunctions.webhook],
+        let invoker = InProcessRunner(functions: [StripeFunctions.webhook],
                                        environment: ["PAYMENTS_STORE": "sqlite:\(directory.appendingPathComponent("p.sqlite").path)"],
                                        logger: .discarding)
         let result = await invoker.invoke(function: "stripe-webhook", InvokeRequest(payload: Array("{}".utf8), requestID: "r1"))
@@ -122,7 +122,7 @@ final class GatewayEndToEndTests: XCTestCase {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let invoker = InProcessInvoker(functions: [StripeFunctions.webhook],
+        let invoker = InProcessRunner(functions: [StripeFunctions.webhook],
                                        environment: ["PAYMENTS_STORE": "sqlite:\(directory.appendingPathComponent("p.sqlite").path)",
                                                      "STRIPE_WEBHOOK_SECRET": Self.webhookSecret],
                                        logger: .discarding)

@@ -9,34 +9,38 @@ import XCTest
 /// A provider simulator served by `SimulatorServer` (Hummingbird) on a free loopback port, for one test.
 final class RunningSimulator: @unchecked Sendable {
     let port: Int
-    private let task: Task<Void, Never>
+    private let server: LoopbackHTTPServer
     var base: String { "http://127.0.0.1:\(port)" }
 
     init(_ simulator: any ProviderAPISimulator) throws {
         let ready = DispatchSemaphore(value: 0)
-        let bound = Mutexed<Int?>(nil)
-        let failure = Mutexed<String?>(nil)
-        task = Task {
+        let started = Mutexed<Result<LoopbackHTTPServer, any Error>?>(nil)
+        Task {
             do {
-                try await SimulatorServer.run(simulator, port: 0) { port in
-                    bound.set(port)
-                    ready.signal()
-                }
-            } catch is CancellationError {
+                started.set(.success(try await SimulatorServer.start(simulator, port: 0)))
             } catch {
-                failure.set("\(error)")
-                ready.signal()
+                started.set(.failure(error))
             }
+            ready.signal()
         }
-        guard ready.wait(timeout: .now() + 30) == .success, let port = bound.get() else {
-            task.cancel()
-            throw SimulatorTestError("the simulator did not start: \(failure.get() ?? "timeout")")
+        guard ready.wait(timeout: .now() + 30) == .success, let result = started.get() else {
+            throw SimulatorTestError("the simulator did not start: timeout")
         }
-        self.port = port
+        switch result {
+        case .success(let server):
+            self.server = server
+            port = server.port
+        case .failure(let error):
+            throw SimulatorTestError("the simulator did not start: \(error)")
+        }
     }
 
-    func stop() { task.cancel() }
-    deinit { task.cancel() }
+    func stop() {
+        let server = self.server
+        Task { await server.stop() }
+    }
+
+    deinit { stop() }
 }
 
 final class Mutexed<Value>: @unchecked Sendable {

@@ -1,12 +1,13 @@
 import Foundation
 import AWSAdapters
+import FunctionSupport
 import PaymentsCore
 
 /// Reads the payments table's DynamoDB stream as Lambda's event source mapping does, for
 /// `payments relay`: every shard, in batches, each batch handed to the `outbox-relay` handler, and
 /// where it stopped kept per shard, so that running again publishes nothing twice. A batch with
 /// failures stops its shard just before the first failed record, which the next run reads again.
-struct DynamoDBStreamRelaySource {
+public struct DynamoDBStreamReader {
     var table: String
     var handler: OutboxStreamRelay
     var dynamoDB: AWSJSONClient
@@ -14,11 +15,11 @@ struct DynamoDBStreamRelaySource {
     var checkpointPath: String
     var batchSize = 100
 
-    init(table: String, handler: OutboxStreamRelay, environment: [String: String], checkpointPath: String, clock: any WallClock) throws {
+    public init(table: String, handler: OutboxStreamRelay, environment: [String: String], checkpointPath: String, clock: any WallClock) throws {
         self.table = table
         self.handler = handler
         let configuration = try AWSConfiguration.fromEnvironment(environment)
-        dynamoDB = AWSJSONClient(service: .dynamoDB, configuration: configuration, http: LocalHTTP.client(clock: clock), clock: clock)
+        dynamoDB = AWSJSONClient(service: .dynamoDB, configuration: configuration, http: ToolingHTTP.client(clock: clock), clock: clock)
         streams = dynamoDB.forService(.dynamoDBStreams)
         self.checkpointPath = checkpointPath
     }
@@ -29,7 +30,7 @@ struct DynamoDBStreamRelaySource {
         var shards: [String: String]
     }
 
-    func relayOnce(logger: Logger) throws -> Int {
+    public func relayOnce(logger: Logger) throws -> Int {
         let description = try dynamoDB.call("DescribeTable", .object(["TableName": .string(table)]))
         guard let streamArn = description["Table"]?["LatestStreamArn"]?.string else {
             throw CommandFailure("table \(table) has no stream: create it with `payments aws init`")
