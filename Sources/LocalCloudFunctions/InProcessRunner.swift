@@ -43,7 +43,7 @@ public actor InProcessRunner: FunctionInvoker {
     }
 
     /// Builds `function` unless it is built: throws what its initialisation threw.
-    public func prepare(function: String) throws {
+    public func prepare(function: String) async throws {
         _ = try runtime(for: function)
     }
 

@@ -10,7 +10,7 @@ import Synchronization
 struct InProcessRunnerTests {
     static func storeEnvironment() -> [String: String] {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("runner-\(UUID().uuidString).sqlite").path
-        return ["PAYMENTS_STORE": "sqlite:\(path)", "STRIPE_WEBHOOK_SECRET": "whsec_" + String(repeating: "a", count: 32)]
+        return ["PAYMENTS_STORE": "sqlite:\(path)", "STRIPE_WEBHOOK_SECRET": "whsec_kKxgprTwyuhW4d6khhengyJTaMHNYdUo"]
     }
 
     @Test func runThrowsTheHandlersErrorAsItIsAndInvokeReportsItAsTheRuntimeLoopDoes() async throws {
