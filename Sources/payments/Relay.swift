@@ -26,19 +26,11 @@ struct Relay: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let logger = standardErrorLogger(function: "payments relay")
-        let configuration = try Configuration(environment: environment)
-        let clock = SystemClock()
-        let backends = try Backends.make(configuration, environment: environment, httpClient: ToolingHTTP.client(clock: clock), clock: clock)
-        let source = try UnpublishedEventSource.make(configuration, backends: backends, environment: environment, checkpoints: checkpoints, clock: clock)
-        // On the local bus, what was published is handed to the consumers the rules name, as in AWS.
-        let consumers = InProcessRunner(functions: FunctionRegistry.all, environment: environment,
-                                        logger: standardErrorLogger(function: "payments"), timeoutSeconds: nil)
-        let delivery = try LocalEventDelivery.configured(environment: environment, consumers: consumers,
-                                                         logger: standardErrorLogger(function: "payments"))
+        let relay = try LocalRelay(environment: environment, checkpoints: checkpoints, logger: logger,
+                                   consumerLogger: standardErrorLogger(function: "payments"))
         var total = 0
         repeat {
-            let published = try source.relayOnce(logger: logger)
-            await delivery?.deliver()
+            let published = try await relay.relayOnce()
             total += published
             if follow {
                 if published > 0 { writeStandardError("payments relay: published \(published) event(s)\n") }

@@ -1,11 +1,8 @@
 import ArgumentParser
 import Foundation
-import EventRules
 import FunctionSupport
 import LocalCloudFunctions
 import LocalCloud
-import PaymentsCore
-import PaymentsSQLite
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,71 +41,35 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = try Self.childEnvironment(ProcessInfo.processInfo.environment)
-        let logger = standardErrorLogger(function: "payments serve")
-        let invoker: any FunctionInvoker
-        var lambda: LocalLambda?
+        let environment = LocalServeStack.childEnvironment(ProcessInfo.processInfo.environment,
+                                                           folder: FileManager.default.currentDirectoryPath)
+        let functions: LocalServeStack.Functions
         if inProcess {
-            invoker = InProcessRunner(functions: FunctionRegistry.all, environment: environment, logger: logger)
+            functions = .inProcess
         } else {
             let folder = binPath ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
-            let missing = FunctionRegistry.all.map(\.name).filter { !FileManager.default.isExecutableFile(atPath: folder + "/" + $0) }
+            let missing = LocalServeStack.missingExecutables(in: folder)
             guard missing.isEmpty else {
                 throw ValidationError("No executable for \(missing.joined(separator: ", ")) in \(folder): build them with `swift build` (or point --bin-path at them).")
             }
-            let emulator = LocalLambda(functions: FunctionRegistry.all.map { definition in
-                LambdaFunctionConfiguration(name: definition.name, executable: folder + "/" + definition.name, environment: environment,
-                                            timeoutSeconds: timeout, memoryMB: 256, maxConcurrency: concurrency)
-            })
-            lambda = emulator
-            invoker = emulator
+            functions = .binaries(folder: folder, concurrency: concurrency)
         }
-        let routes = try FunctionRegistry.gatewayRoutes()
-        let gateway = LocalGateway(routes: routes, invoker: invoker, logger: { writeStandardError("[gateway] \($0)\n") },
-                                   integrationTimeout: .seconds(timeout + 1))
-        // The consumers run through the same invoker as the gateway's functions: their real binaries, or in-process.
-        let delivery = try LocalEventDelivery.configured(environment: environment, consumers: invoker, logger: logger)
-
-        let bound: Int
-        do {
-            bound = try await gateway.start(port: port)
-        } catch {
-            await lambda?.shutdown()
-            throw CommandFailure("the API Gateway could not listen on 127.0.0.1:\(port): \(error)")
-        }
-        let deliveryLoop = delivery.map { LocalDeliveryLoop.start($0) }
-        let url = "http://127.0.0.1:\(bound)"
+        let stack = try await LocalServeStack.start(functions, port: port, environment: environment, timeoutSeconds: timeout,
+                                                    logger: standardErrorLogger(function: "payments serve"),
+                                                    gatewayLog: { writeStandardError("[gateway] \($0)\n") })
         // Before the announcement: a script that waits for the line then reads the file must find it.
-        if let urlFile { try url.write(toFile: urlFile, atomically: true, encoding: .utf8) }
-        print("payments serve: API Gateway on \(url)")
-        for route in routes.table { print("  \(route.routeKey.padding(toLength: 26, withPad: " ", startingAt: 0)) → \(route.function)") }
-        print(delivery == nil
-              ? "  events: \(environment["PAYMENTS_EVENTS"] ?? "sqlite") (not the local bus: relay them with `payments relay --follow`)"
-              : "  events: local bus → \(await delivery?.targets.joined(separator: ", ") ?? "") (`payments events --follow` shows them)")
+        if let urlFile { try stack.url.write(toFile: urlFile, atomically: true, encoding: .utf8) }
+        print("payments serve: API Gateway on \(stack.url)")
+        for route in stack.routes.table { print("  \(route.routeKey.padding(toLength: 26, withPad: " ", startingAt: 0)) → \(route.function)") }
+        if let targets = stack.deliveryTargets {
+            print("  events: local bus → \(targets.joined(separator: ", ")) (`payments events --follow` shows them)")
+        } else {
+            print("  events: \(environment["PAYMENTS_EVENTS"] ?? "sqlite") (not the local bus: relay them with `payments relay --follow`)")
+        }
         fflush(nil)
 
         let stop = await StopSignal.wait(for: [SIGINT, SIGTERM])
         writeStandardError("payments serve: \(stop == SIGINT ? "SIGINT" : "SIGTERM"), stopping\n")
-        await gateway.stop()
-        await deliveryLoop?.stop()
-        await lambda?.shutdown()
-    }
-
-    /// This command's environment with relative SQLite paths made absolute, so that every function, whatever
-    /// folder it is started in, opens the same files as this process and `payments show`.
-    static func childEnvironment(_ environment: [String: String]) throws -> [String: String] {
-        var result = environment
-        let here = FileManager.default.currentDirectoryPath
-        for (name, fallback) in [("PAYMENTS_STORE", "sqlite:payments.sqlite"), ("DELIVERY_STORE", "sqlite:delivery.sqlite"),
-                                 ("NOTIFICATION_STORE", "sqlite:notifications.sqlite")] {
-            let value = environment[name] ?? fallback
-            guard value.hasPrefix("sqlite:") else { continue }
-            let path = String(value.dropFirst("sqlite:".count))
-            result[name] = "sqlite:" + (path.hasPrefix("/") ? path : here + "/" + path)
-        }
-        for name in ["PAYPAL_WEBHOOK_CERT", "PAYPAL_TRUSTED_ROOTS"] {
-            if let path = environment[name], !path.isEmpty, !path.hasPrefix("/") { result[name] = here + "/" + path }
-        }
-        return result
+        await stack.stop()
     }
 }
