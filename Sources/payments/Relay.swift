@@ -26,7 +26,7 @@ struct Relay: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let logger = standardErrorLogger(function: "payments relay")
-        let relay = try LocalRelay(environment: environment, checkpoints: checkpoints, logger: logger,
+        let relay = try PendingEventPublisher(environment: environment, checkpoints: checkpoints, logger: logger,
                                    consumerLogger: standardErrorLogger(function: "payments"))
         var total = 0
         repeat {
