@@ -2,7 +2,6 @@ import Foundation
 import Testing
 import LocalCloudFunctions
 import PaymentsCore
-import PaymentsHTTP
 
 struct LocalServeStackTests {
     @Test func relativeSQLitePathsAndCertificatesAreMadeAbsoluteAndTheRestIsKept() {
@@ -23,20 +22,19 @@ struct LocalServeStackTests {
         let environment = LocalServeStack.childEnvironment(["PAYMENTS_EVENTS": "sqlite"], folder: folder)
         let stack = try await LocalServeStack.start(.inProcess, port: 0, environment: environment, timeoutSeconds: 5,
                                                     logger: .discarding, gatewayLog: { _ in })
-        let answer: HTTPResponse
+        let port = Int(stack.url.split(separator: ":").last ?? "") ?? 0
+        let answer: RawHTTPResponse
         do {
             #expect(stack.url.hasPrefix("http://127.0.0.1:"))
             #expect(stack.deliveryTargets == ["delivery", "notification"])
             #expect(stack.routes.table.contains { $0 == ("POST /webhooks/stripe", "stripe-webhook") })
-            answer = try CurlHTTPClient().send(HTTPRequest(method: "GET", url: "\(stack.url)/no/such/route", headers: [], body: [], timeout: 10))
+            answer = try await RawHTTP.send(port: port, method: "GET", target: "/no/such/route")
         } catch {
             await stack.stop()
             throw error
         }
         await stack.stop()
         #expect(answer.status == 404)
-        #expect(throws: (any Error).self) {
-            try CurlHTTPClient().send(HTTPRequest(method: "GET", url: "\(stack.url)/no/such/route", headers: [], body: [], timeout: 2))
-        }
+        await #expect(throws: (any Error).self) { try await RawHTTP.send(port: port, method: "GET", target: "/no/such/route") }
     }
 }
