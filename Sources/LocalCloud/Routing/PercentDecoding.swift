@@ -1,6 +1,8 @@
-/// `%XX` sequences decoded as UTF-8; the text unchanged when they do not form valid UTF-8. `+` stays `+`.
-func percentDecoded(_ text: some StringProtocol) -> String {
-    guard text.contains("%") else { return String(text) }
+/// The one percent-decoding of the local tooling: `%XX` sequences decoded as UTF-8, and `+` read as a
+/// space when `plusIsSpace` (HTML forms, as the providers' APIs read their query strings; paths keep
+/// `+`). A broken escape stays as it is; the text is returned unchanged when the bytes are not UTF-8.
+func percentDecoded(_ text: some StringProtocol, plusIsSpace: Bool = false) -> String {
+    guard text.contains("%") || (plusIsSpace && text.contains("+")) else { return String(text) }
     var bytes: [UInt8] = []
     let utf8 = Array(text.utf8)
     var index = 0
@@ -18,7 +20,7 @@ func percentDecoded(_ text: some StringProtocol) -> String {
             bytes.append(high << 4 | low)
             index += 3
         } else {
-            bytes.append(utf8[index])
+            bytes.append(plusIsSpace && utf8[index] == UInt8(ascii: "+") ? 0x20 : utf8[index])
             index += 1
         }
     }

@@ -108,7 +108,7 @@ public struct RouteMatcher: Sendable {
             switch segment {
             case .greedy(let name):
                 guard index < path.count else { return nil }
-                parameters[name] = path[index...].map(percentDecoded).joined(separator: "/")
+                parameters[name] = path[index...].map { percentDecoded($0) }.joined(separator: "/")
                 return parameters
             case .literal(let literal):
                 guard index < path.count, path[index] == literal else { return nil }

@@ -59,8 +59,8 @@ public enum SimulatorServer {
             let buffer = try await request.collectBody(upTo: 8 << 20)
             var query: [String: String] = [:]
             for (key, value) in request.uri.queryParameters {
-                let name = String(key).percentDecoded ?? String(key)
-                if query[name] == nil { query[name] = String(value).percentDecoded ?? String(value) }
+                let name = percentDecoded(key, plusIsSpace: true)
+                if query[name] == nil { query[name] = percentDecoded(value, plusIsSpace: true) }
             }
             var headers: [String: String] = [:]
             for field in request.headers where headers[field.name.canonicalName] == nil {
@@ -82,24 +82,5 @@ public enum SimulatorServer {
         // Failures to bind are thrown by start; the rest (a client gone, a stop) is noise here.
         logger.logLevel = .critical
         return try await LoopbackHTTPServer.start(responder: responder, port: port, label: "simulator", logger: logger)
-    }
-}
-
-extension String {
-    /// Percent-decoding that also reads "+" as a space (HTML forms); nil on a broken escape.
-    var percentDecoded: String? {
-        var bytes: [UInt8] = []
-        var iterator = utf8.makeIterator()
-        while let byte = iterator.next() {
-            switch byte {
-            case UInt8(ascii: "+"): bytes.append(0x20)
-            case UInt8(ascii: "%"):
-                guard let high = iterator.next(), let low = iterator.next(),
-                      let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else { return nil }
-                bytes.append(value)
-            default: bytes.append(byte)
-            }
-        }
-        return String(validating: bytes, as: UTF8.self)
     }
 }
