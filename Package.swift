@@ -12,6 +12,7 @@ let package = Package(
     name: "payments",
     platforms: [.macOS(.v15)],
     products: [
+        .library(name: "Platform", targets: ["Platform"]),
         .library(name: "PaymentsCore", targets: ["PaymentsCore"]),
         .library(name: "StripeProvider", targets: ["StripeProvider"]),
         .library(name: "PayPalProvider", targets: ["PayPalProvider"]),
@@ -55,40 +56,47 @@ let package = Package(
         // Lambda's provided.al2023 has glibc 2.34: pin the one newer symbol the runtime uses (see the C file).
         .target(name: "CGlibcCompat", path: "Sources/CGlibcCompat"),
 
-        // Shared domain: money, payments, status machine, handlers, API Gateway shapes. No I/O.
-        .target(name: "PaymentsCore", dependencies: [crypto]),
+        // The platform: what every service uses and that names none of them (a test keeps it so).
+        // The function kit, Lambda's event shapes, the event kit (service events, outbox, drain), strict JSON.
+        .target(name: "Platform", path: "Sources/Platform/Core"),
+        // Its adapters: SQLite, libcurl, the AWS clients (SigV4 over the HTTP client), the Runtime API client.
+        .target(name: "SQLiteAdapter", dependencies: ["Platform", "CSQLite"], path: "Sources/Platform/Adapters/SQLite"),
+        .target(name: "CurlHTTP", dependencies: ["Platform", "CCurl"], path: "Sources/Platform/Adapters/Curl"),
+        .target(name: "AWSClients", dependencies: ["Platform", crypto], path: "Sources/Platform/Adapters/AWS"),
+        .target(name: "LambdaRuntimeClient", dependencies: ["Platform"], path: "Sources/Platform/Adapters/LambdaRuntime"),
+        // What runs a function: its main, the runtime that builds and invokes its handler, secrets from SSM.
+        .target(name: "FunctionHost", dependencies: ["Platform", "CurlHTTP", "AWSClients", "LambdaRuntimeClient", "CGlibcCompat"],
+                path: "Sources/Platform/FunctionHost"),
 
-        // Shared adapters.
-        .target(name: "PaymentsSQLite", dependencies: ["PaymentsCore", "CSQLite"], path: "Sources/Adapters/SQLite"),
-        .target(name: "PaymentsHTTP", dependencies: ["PaymentsCore", "CCurl"], path: "Sources/Adapters/Curl"),
-        .target(name: "LambdaRuntime", dependencies: ["PaymentsCore", "PaymentsHTTP"], path: "Sources/Adapters/LambdaRuntime"),
-        // AWS: SigV4 signing (the DynamoDB store, EventBridge publisher and SQS/SNS/SES clients build on it).
-        .target(name: "AWSAdapters", dependencies: ["PaymentsCore", crypto], path: "Sources/Adapters/AWS"),
-        .target(name: "FunctionSupport", dependencies: ["PaymentsCore", "PaymentsSQLite", "PaymentsHTTP", "AWSAdapters", "LambdaRuntime", "CGlibcCompat"], path: "Sources/Adapters/FunctionSupport"),
+        // The payments domain: money, payments, status machine, handlers, payment events. No I/O.
+        .target(name: "PaymentsCore", dependencies: ["Platform", crypto]),
+        // Where payments live (SQLite, DynamoDB) and how a payments function builds its store from PAYMENTS_STORE.
+        .target(name: "PaymentsStores", dependencies: ["PaymentsCore", "SQLiteAdapter", "AWSClients"]),
 
         // Stripe.
-        .target(name: "StripeProvider", dependencies: ["PaymentsCore", crypto], path: "Sources/Providers/Stripe/StripeProvider"),
-        .executableTarget(name: "stripe-payment", dependencies: ["StripeProvider", "FunctionSupport"], path: "Sources/Providers/Stripe/Functions/Payment"),
-        .executableTarget(name: "stripe-webhook", dependencies: ["StripeProvider", "FunctionSupport"], path: "Sources/Providers/Stripe/Functions/Webhook"),
+        .target(name: "StripeProvider", dependencies: ["PaymentsCore", "PaymentsStores", crypto], path: "Sources/Providers/Stripe/StripeProvider"),
+        .executableTarget(name: "stripe-payment", dependencies: ["StripeProvider", "FunctionHost"], path: "Sources/Providers/Stripe/Functions/Payment"),
+        .executableTarget(name: "stripe-webhook", dependencies: ["StripeProvider", "FunctionHost"], path: "Sources/Providers/Stripe/Functions/Webhook"),
 
         // PayPal.
-        .target(name: "PayPalProvider", dependencies: ["PaymentsCore", crypto, cryptoExtras, x509, asn1], path: "Sources/Providers/PayPal/PayPalProvider"),
-        .executableTarget(name: "paypal-payment", dependencies: ["PayPalProvider", "FunctionSupport"], path: "Sources/Providers/PayPal/Functions/Payment"),
-        .executableTarget(name: "paypal-webhook", dependencies: ["PayPalProvider", "FunctionSupport"], path: "Sources/Providers/PayPal/Functions/Webhook"),
+        .target(name: "PayPalProvider", dependencies: ["PaymentsCore", "PaymentsStores", crypto, cryptoExtras, x509, asn1], path: "Sources/Providers/PayPal/PayPalProvider"),
+        .executableTarget(name: "paypal-payment", dependencies: ["PayPalProvider", "FunctionHost"], path: "Sources/Providers/PayPal/Functions/Payment"),
+        .executableTarget(name: "paypal-webhook", dependencies: ["PayPalProvider", "FunctionHost"], path: "Sources/Providers/PayPal/Functions/Webhook"),
 
         // Braintree.
-        .target(name: "BraintreeProvider", dependencies: ["PaymentsCore", crypto], path: "Sources/Providers/Braintree/BraintreeProvider"),
-        .executableTarget(name: "braintree-payment", dependencies: ["BraintreeProvider", "FunctionSupport"], path: "Sources/Providers/Braintree/Functions/Payment"),
-        .executableTarget(name: "braintree-webhook", dependencies: ["BraintreeProvider", "FunctionSupport"], path: "Sources/Providers/Braintree/Functions/Webhook"),
+        .target(name: "BraintreeProvider", dependencies: ["PaymentsCore", "PaymentsStores", crypto], path: "Sources/Providers/Braintree/BraintreeProvider"),
+        .executableTarget(name: "braintree-payment", dependencies: ["BraintreeProvider", "FunctionHost"], path: "Sources/Providers/Braintree/Functions/Payment"),
+        .executableTarget(name: "braintree-webhook", dependencies: ["BraintreeProvider", "FunctionHost"], path: "Sources/Providers/Braintree/Functions/Webhook"),
 
         // The outbox relay: the store's stream to the bus.
-        .executableTarget(name: "outbox-relay", dependencies: ["FunctionSupport"], path: "Sources/Relay"),
+        .target(name: "OutboxRelayFunction", dependencies: ["Platform", "AWSClients"], path: "Sources/Relay/OutboxRelayFunction"),
+        .executableTarget(name: "outbox-relay", dependencies: ["OutboxRelayFunction", "FunctionHost"], path: "Sources/Relay/Function"),
 
         // The consumers of payment events: a library each (handler, stores, wiring) and its executable.
-        .target(name: "DeliveryService", dependencies: ["PaymentsCore", "PaymentsSQLite", "AWSAdapters", crypto], path: "Sources/Services/Delivery/DeliveryService"),
-        .executableTarget(name: "delivery", dependencies: ["DeliveryService", "FunctionSupport"], path: "Sources/Services/Delivery/Functions"),
-        .target(name: "NotificationService", dependencies: ["PaymentsCore", "PaymentsSQLite", "AWSAdapters"], path: "Sources/Services/Notification/NotificationService"),
-        .executableTarget(name: "notification", dependencies: ["NotificationService", "FunctionSupport"], path: "Sources/Services/Notification/Functions"),
+        .target(name: "DeliveryService", dependencies: ["PaymentsCore", "SQLiteAdapter", "AWSClients", crypto], path: "Sources/Services/Delivery/DeliveryService"),
+        .executableTarget(name: "delivery", dependencies: ["DeliveryService", "FunctionHost"], path: "Sources/Services/Delivery/Functions"),
+        .target(name: "NotificationService", dependencies: ["PaymentsCore", "SQLiteAdapter", "AWSClients"], path: "Sources/Services/Notification/NotificationService"),
+        .executableTarget(name: "notification", dependencies: ["NotificationService", "FunctionHost"], path: "Sources/Services/Notification/Functions"),
 
         // The one definition of the event routing rules (events/rules.json), for the CLI's local bus and aws init.
         .target(name: "EventRules", path: "events", resources: [.copy("rules.json")]),
@@ -96,7 +104,7 @@ let package = Package(
         // The local stack (tooling, not a function): the Lambda Runtime API emulator that runs the real
         // function binaries, the API Gateway in front of them, and the providers' simulators.
         .target(name: "LocalCloud", dependencies: [
-            "PaymentsCore", .product(name: "Hummingbird", package: "hummingbird"),
+            "Platform", "PaymentsCore", .product(name: "Hummingbird", package: "hummingbird"),
             // The providers' simulators: the providers' own signature code, the PayPal simulator's key and certificate.
             "StripeProvider", "BraintreeProvider", "PayPalProvider", crypto, cryptoExtras, x509, asn1,
             .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
@@ -104,21 +112,22 @@ let package = Package(
         ]),
 
         // The functions of this build run locally (tooling, not a function): their registry, the in-process
-        // runner, the local bus handing events to the consumers, the DynamoDB stream reader of `payments relay`.
+        // runner, the local bus handing events to the consumers, serve's and relay's composition.
         .target(name: "LocalCloudFunctions", dependencies: [
-            "LocalCloud", "FunctionSupport", "LambdaRuntime", "PaymentsCore", "PaymentsSQLite", "PaymentsHTTP", "AWSAdapters", "EventRules",
-            "StripeProvider", "PayPalProvider", "BraintreeProvider", "DeliveryService", "NotificationService",
+            "LocalCloud", "FunctionHost", "LambdaRuntimeClient", "Platform", "PaymentsCore", "PaymentsStores", "SQLiteAdapter", "CurlHTTP",
+            "AWSClients", "EventRules", "OutboxRelayFunction", "StripeProvider", "PayPalProvider", "BraintreeProvider",
+            "DeliveryService", "NotificationService",
         ]),
 
         // Command-line tool: local runtime, replay, inspection.
         .executableTarget(name: "payments", dependencies: [
-            "FunctionSupport", "AWSAdapters", "StripeProvider", "PayPalProvider", "BraintreeProvider", "EventRules",
+            "Platform", "PaymentsCore", "PaymentsStores", "SQLiteAdapter", "CurlHTTP", "FunctionHost", "AWSClients", "OutboxRelayFunction", "StripeProvider", "PayPalProvider", "BraintreeProvider", "EventRules",
             "DeliveryService", "NotificationService", "LocalCloud", "LocalCloudFunctions",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Benchmarks (release build): bench/run.sh drives it.
-        .executableTarget(name: "payments-bench", dependencies: ["FunctionSupport", "AWSAdapters", "StripeProvider", "TestSupport", "BenchFloor"], path: "bench/Sources"),
+        .executableTarget(name: "payments-bench", dependencies: ["Platform", "PaymentsCore", "PaymentsStores", "SQLiteAdapter", "CurlHTTP", "FunctionHost", "AWSClients", "StripeProvider", "TestSupport", "BenchFloor"], path: "bench/Sources"),
         // The C floor the webhook path is compared with (OpenSSL's HMAC, SQLite's prepared statements).
         .target(name: "BenchFloor", path: "bench/Floor", linkerSettings: [.linkedLibrary("crypto"), .linkedLibrary("sqlite3")]),
         // A minimal C bootstrap (Runtime API over a socket, OpenSSL HMAC, a scan): the cold-start and loop floor.
@@ -128,22 +137,24 @@ let package = Package(
         // provider fakes), and a seeded random number generator.
         .target(name: "TestSupport", path: "Tests/Support"),
 
+        // The platform: its event kit and JSON, and a test that keeps it free of every service's names.
+        .testTarget(name: "PlatformTests", dependencies: ["Platform", "SQLiteAdapter", "TestSupport"]),
         .testTarget(name: "PaymentsCoreTests", dependencies: [
-            "PaymentsCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+            "Platform", "PaymentsCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "AdaptersTests", dependencies: ["EventRules", "PaymentsSQLite", "PaymentsHTTP", "LambdaRuntime", "FunctionSupport", "AWSAdapters", "TestSupport"]),
+        .testTarget(name: "AdaptersTests", dependencies: ["EventRules", "OutboxRelayFunction", "Platform", "PaymentsCore", "PaymentsStores", "SQLiteAdapter", "CurlHTTP", "LambdaRuntimeClient", "FunctionHost", "AWSClients", "TestSupport"]),
         .testTarget(name: "ServicesTests", dependencies: [
-            "DeliveryService", "NotificationService", "FunctionSupport", "AWSAdapters", "PaymentsSQLite", "PaymentsHTTP", "TestSupport",
+            "Platform", "PaymentsCore", "PaymentsStores", "OutboxRelayFunction", "DeliveryService", "NotificationService", "FunctionHost", "AWSClients", "SQLiteAdapter", "CurlHTTP", "TestSupport",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         // The local stack: the Lambda emulator against real child processes (a Python fixture runtime, the
         // stripe-webhook binary), the gateway, the providers' simulators.
         .testTarget(name: "LocalCloudTests", dependencies: [
-            "LocalCloud", "LocalCloudFunctions", "EventRules", "DeliveryService", "NotificationService", "AWSAdapters", "StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsHTTP", "PaymentsSQLite",
-            "FunctionSupport", "PaymentsCore", "TestSupport", crypto, cryptoExtras, x509, .product(name: "Hummingbird", package: "hummingbird"),
+            "LocalCloud", "LocalCloudFunctions", "EventRules", "DeliveryService", "NotificationService", "StripeProvider", "PayPalProvider", "BraintreeProvider", "CurlHTTP", "SQLiteAdapter", "Platform", "PaymentsStores",
+            "FunctionHost", "PaymentsCore", "TestSupport", crypto, cryptoExtras, x509, .product(name: "Hummingbird", package: "hummingbird"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "ProvidersTests", dependencies: [
-            "StripeProvider", "PayPalProvider", "BraintreeProvider", "PaymentsSQLite", "FunctionSupport", "AWSAdapters", "TestSupport", crypto, cryptoExtras, x509,
+            "Platform", "PaymentsCore", "PaymentsStores", "StripeProvider", "PayPalProvider", "BraintreeProvider", "SQLiteAdapter", "CurlHTTP", "FunctionHost", "AWSClients", "TestSupport", crypto, cryptoExtras, x509,
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
     ]

@@ -15,6 +15,7 @@ let package = Package(
         .executableTarget(
             name: "payments-fuzz",
             dependencies: [
+                .product(name: "Platform", package: "payments"),
                 .product(name: "PaymentsCore", package: "payments"),
                 .product(name: "StripeProvider", package: "payments"),
                 .product(name: "PayPalProvider", package: "payments"),

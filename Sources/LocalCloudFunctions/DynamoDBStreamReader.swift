@@ -1,6 +1,7 @@
 import Foundation
-import AWSAdapters
-import FunctionSupport
+import AWSClients
+import FunctionHost
+import Platform
 import PaymentsCore
 
 /// Reads the payments table's DynamoDB stream as Lambda's event source mapping does, for

@@ -1,8 +1,10 @@
 import BraintreeProvider
 import DeliveryService
-import FunctionSupport
+import FunctionHost
+import Platform
 import LocalCloud
 import NotificationService
+import OutboxRelayFunction
 import PaymentsCore
 import PayPalProvider
 import StripeProvider
@@ -10,10 +12,10 @@ import StripeProvider
 /// Every function this build contains, in the order routes are matched.
 public enum FunctionRegistry {
     public static let all: [FunctionDefinition] = [
-        StripeFunctions.payment, StripeFunctions.webhook,
-        PayPalFunctions.payment, PayPalFunctions.webhook,
-        BraintreeFunctions.payment, BraintreeFunctions.webhook,
-        OutboxStreamRelay.definition,
+        StripeFunctions.payment.definition, StripeFunctions.webhook.definition,
+        PayPalFunctions.payment.definition, PayPalFunctions.webhook.definition,
+        BraintreeFunctions.payment.definition, BraintreeFunctions.webhook.definition,
+        OutboxRelayFunction.definition,
         DeliveryFunctions.definition, NotificationFunctions.definition,
     ]
 

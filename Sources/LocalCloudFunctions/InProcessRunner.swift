@@ -1,6 +1,7 @@
 import Foundation
-import FunctionSupport
-import LambdaRuntime
+import FunctionHost
+import Platform
+import LambdaRuntimeClient
 import LocalCloud
 import PaymentsCore
 

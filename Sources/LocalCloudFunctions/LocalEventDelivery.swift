@@ -1,10 +1,12 @@
 import Foundation
 import EventRules
-import FunctionSupport
+import FunctionHost
+import Platform
 import LocalCloud
 import NotificationService
 import PaymentsCore
-import PaymentsSQLite
+import PaymentsStores
+import SQLiteAdapter
 
 /// What EventBridge's rules, the queues and SNS's fan-out do in AWS, in-process, for the payments'
 /// local bus (`PAYMENTS_STORE=sqlite:PATH` with `PAYMENTS_EVENTS=sqlite`: the store's `bus_events`
@@ -46,7 +48,7 @@ public actor LocalEventDelivery {
     /// (a DynamoDB store, or EventBridge: `payments relay` and the consumers' queues carry those events).
     public static func configured(environment: [String: String], consumers: any FunctionInvoker, logger: Logger,
                                   functions: [FunctionDefinition] = FunctionRegistry.all) throws -> LocalEventDelivery? {
-        let configuration = try Configuration(environment: environment)
+        let configuration = try PaymentsConfiguration(environment: environment)
         guard case .sqlite(let path) = configuration.store, case .sqlite = configuration.events else { return nil }
         return LocalEventDelivery(storePath: path, rules: try EventRules.bundled(), consumers: consumers,
                                       consumerNames: Set(functions.map(\.name)), environment: environment, logger: logger)
@@ -62,7 +64,7 @@ public actor LocalEventDelivery {
     public func publishOutbox() -> Int {
         do {
             let (store, bus) = try open()
-            return OutboxRelay(outbox: store, publisher: bus).drain(logger: logger)
+            return OutboxDrain(outbox: store, publisher: bus).run(logger: logger)
         } catch {
             logger.warning("the local bus's store could not be opened", ["error": String(describing: error)])
             return 0
@@ -72,7 +74,7 @@ public actor LocalEventDelivery {
     private func open() throws -> (store: SQLitePaymentStore, bus: SQLiteEventBus) {
         if let opened { return opened }
         let store = try SQLitePaymentStore(path: storePath)
-        let opening = (store: store, bus: try SQLiteEventBus(database: store.database))
+        let opening = (store: store, bus: SQLiteEventBus(database: store.database))
         opened = opening
         return opening
     }
@@ -116,7 +118,7 @@ public actor LocalEventDelivery {
         return channels.sorted().map { "local-notification-\($0.rawValue)" }
     }
 
-    func hand(_ events: [PaymentEvent], to function: String, queue: String) async throws {
+    func hand(_ events: [EncodedEvent], to function: String, queue: String) async throws {
         var records = try events.map { event in
             (id: UUID().uuidString.lowercased(), body: try Self.envelope(event), eventID: event.id)
         }
@@ -158,8 +160,8 @@ public actor LocalEventDelivery {
 
     /// The event as EventBridge delivers it: its one JSON encoding plus the envelope's `id` (the event
     /// id, as EventBridge's own id is unique per event), `version`, `account`, `region` and `resources`.
-    static func envelope(_ event: PaymentEvent) throws -> String {
-        guard var object = try JSONSerialization.jsonObject(with: Data(try event.json())) as? [String: Any] else {
+    static func envelope(_ event: EncodedEvent) throws -> String {
+        guard var object = try JSONSerialization.jsonObject(with: Data(event.json)) as? [String: Any] else {
             throw CommandFailure("an event's JSON is not an object")
         }
         object["id"] = event.id

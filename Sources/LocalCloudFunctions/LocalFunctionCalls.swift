@@ -1,6 +1,8 @@
-import FunctionSupport
+import FunctionHost
+import Platform
 import LocalCloud
 import PaymentsCore
+import PaymentsStores
 
 /// Function invocations as the CLI makes them (`payments invoke`, `replay`): each runs in this process
 /// (`InProcessRunner`), then `afterInvocation` runs: with the local bus, its new events are handed to

@@ -1,7 +1,9 @@
 import Foundation
-import FunctionSupport
+import FunctionHost
+import Platform
 import LocalCloud
 import PaymentsCore
+import PaymentsStores
 
 /// What `payments serve` runs: every function of this build (its real binary under `LocalLambda`, or
 /// in this process), the API Gateway in front of them on 127.0.0.1, and, when the functions publish

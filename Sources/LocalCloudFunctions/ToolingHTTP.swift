@@ -1,5 +1,6 @@
+import Platform
 import PaymentsCore
-import PaymentsHTTP
+import CurlHTTP
 
 /// The local tooling's HTTPS client: libcurl, retrying idempotent calls, as the functions use it.
 public enum ToolingHTTP {

@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
-import AWSAdapters
+import AWSClients
 import EventRules
-import FunctionSupport
+import FunctionHost
 import LocalCloudFunctions
 import PaymentsCore
+import Platform
+import PaymentsStores
 import DeliveryService
 import NotificationService
 
@@ -33,7 +35,7 @@ struct AWSInit: ParsableCommand {
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
-        let configuration = try Configuration(environment: environment)
+        let configuration = try PaymentsConfiguration(environment: environment)
         guard case .dynamoDB(let table) = configuration.store else {
             throw ValidationError("Set PAYMENTS_STORE=dynamodb:TABLE: the local SQLite store needs no setup.")
         }

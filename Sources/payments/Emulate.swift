@@ -1,7 +1,8 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import FunctionSupport
+import FunctionHost
+import Platform
 import LocalCloud
 
 /// `payments emulate`: reads its options and runs a `RuntimeInterfaceEmulator`.

@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
-import FunctionSupport
+import FunctionHost
+import Platform
 import LocalCloudFunctions
 import PaymentsCore
-import PaymentsSQLite
+import PaymentsStores
+import SQLiteAdapter
 
 struct Relay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import FunctionSupport
+import FunctionHost
+import Platform
 import LocalCloudFunctions
 import LocalCloud
 

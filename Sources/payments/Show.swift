@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
-import FunctionSupport
+import FunctionHost
 import LocalCloudFunctions
 import PaymentsCore
-import PaymentsSQLite
-import AWSAdapters
+import Platform
+import PaymentsStores
+import SQLiteAdapter
+import AWSClients
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print a stored payment as JSON.")
@@ -49,7 +51,7 @@ struct Events: ParsableCommand {
 
     func run() throws {
         if pending {
-            try printLines(LocalStore.backends().outbox.unpublishedEvents(limit: Int.max))
+            try printLines(LocalStore.backends().outbox.unpublished(limit: Int.max))
             return
         }
         guard follow else {
@@ -69,26 +71,25 @@ struct Events: ParsableCommand {
     }
 
     /// Everything published on the chosen local bus so far, oldest first.
-    func publishedSoFar(waitingForStore: Bool = false) throws -> [any BusEvent] {
+    func publishedSoFar(waitingForStore: Bool = false) throws -> [EncodedEvent] {
         let environment = ProcessInfo.processInfo.environment
         if source != PaymentEvent.source {
-            return try ServiceStores.publishedEvents(source: source, environment: environment).map { $0 as any BusEvent }
+            return try ServiceStores.publishedEvents(source: source, environment: environment).map { $0.encoded() }
         }
-        if waitingForStore, case .sqlite(let path) = try Configuration(environment: environment).store,
+        if waitingForStore, case .sqlite(let path) = try PaymentsConfiguration(environment: environment).store,
            !FileManager.default.fileExists(atPath: path) {
             return []  // nothing stored yet: the first function to run creates the store
         }
-        return try SQLiteEventBus(database: LocalStore.open().database).events().map { $0.event as any BusEvent }
+        return try SQLiteEventBus(database: LocalStore.open().database).events().map(\.event)
     }
 
-    func printLines<Events: Sequence>(_ events: Events) throws where Events.Element == any BusEvent {
+    func printLines<Events: Sequence>(_ events: Events) throws where Events.Element == EncodedEvent {
         for event in events {
-            print(String(decoding: try event.json(), as: UTF8.self))
+            print(String(decoding: event.json, as: UTF8.self))
         }
         fflush(nil)  // a follower reads line by line through a pipe
     }
 
-    func printLines(_ events: [PaymentEvent]) throws { try printLines(events.map { $0 as any BusEvent }) }
 }
 
 struct Functions: ParsableCommand {
@@ -103,21 +104,21 @@ struct Functions: ParsableCommand {
 
 enum LocalStore {
     /// The configured backends (SQLite or DynamoDB), as the functions build them.
-    static func backends() throws -> Backends {
+    static func backends() throws -> PaymentsBackends {
         let environment = ProcessInfo.processInfo.environment
-        let configuration = try Configuration(environment: environment)
+        let configuration = try PaymentsConfiguration(environment: environment)
         if case .sqlite(let path) = configuration.store, !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("No store at '\(path)' yet: nothing has been stored. (PAYMENTS_STORE=sqlite:PATH chooses another.)")
         }
         let clock = SystemClock()
-        return try Backends.make(configuration, environment: environment, httpClient: ToolingHTTP.client(clock: clock), clock: clock)
+        return try PaymentsBackends.make(configuration, environment: environment, httpClient: ToolingHTTP.client(clock: clock), clock: clock)
     }
 
     static func payments() throws -> any PaymentStore { try backends().store }
 
     /// An order's payments, from the configured store (on DynamoDB a Scan: tooling only).
     static func paymentsOfOrder(_ orderID: String) throws -> [Payment] {
-        let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
+        let configuration = try PaymentsConfiguration(environment: ProcessInfo.processInfo.environment)
         if case .sqlite(let path) = configuration.store, !FileManager.default.fileExists(atPath: path) { return [] }
         switch try backends().store {
         case let store as SQLitePaymentStore: return try store.payments(orderID: orderID)
@@ -128,7 +129,7 @@ enum LocalStore {
 
     /// The SQLite store the functions use, from PAYMENTS_STORE.
     static func open() throws -> SQLitePaymentStore {
-        let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
+        let configuration = try PaymentsConfiguration(environment: ProcessInfo.processInfo.environment)
         guard case .sqlite(let path) = configuration.store else {
             throw ValidationError("Published events are read from the local bus, which exists with PAYMENTS_STORE=sqlite:PATH; on EventBridge read them where the rules deliver them (the consumers' queues). `payments events --pending` shows the outbox of either store.")
         }

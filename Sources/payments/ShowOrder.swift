@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
-import AWSAdapters
+import AWSClients
 import DeliveryService
-import FunctionSupport
+import FunctionHost
 import LocalCloudFunctions
 import NotificationService
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import SQLiteAdapter
 
 struct ShowOrder: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -162,7 +163,7 @@ enum ServiceStores {
         }
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         let database = try SQLiteDatabase(path: path)
-        return try SQLiteServiceEvents.published(database)
+        return try SQLiteServiceFile.published(database)
     }
 
     static func awsClient(_ environment: [String: String]) throws -> AWSJSONClient {

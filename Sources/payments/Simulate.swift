@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
-import FunctionSupport
+import FunctionHost
+import Platform
 import LocalCloudFunctions
 import LocalCloud
 import PaymentsCore
-import PaymentsHTTP
+import CurlHTTP
 import PayPalProvider
 import BraintreeProvider
 

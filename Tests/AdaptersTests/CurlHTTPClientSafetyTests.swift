@@ -2,7 +2,8 @@ import Foundation
 import Synchronization
 import Testing
 import PaymentsCore
-import PaymentsHTTP
+import Platform
+import CurlHTTP
 import TestSupport
 
 /// What `CurlHTTPClient` refuses to send or take: an unverifiable TLS peer, http beyond loopback,

@@ -2,7 +2,8 @@ import Foundation
 import Synchronization
 import XCTest
 import PaymentsCore
-import PaymentsHTTP
+import Platform
+import CurlHTTP
 import TestSupport
 
 final class CurlHTTPClientTests: XCTestCase {

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import EventRules
 import PaymentsCore
+import Platform
 
 /// The routing rules as DESIGN.md states them: Delivery gets the success, refund and dispute events;
 /// Notification gets every payment event; nothing else reaches either.

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 import TestSupport
-import AWSAdapters
+import AWSClients
 import PaymentsCore
-import PaymentsHTTP
+import Platform
+import CurlHTTP
 
 /// The webhook binaries as Lambda starts them, about their secrets: a typed placeholder never serves a
 /// delivery, and secrets named as SSM parameters are read at init (moto).

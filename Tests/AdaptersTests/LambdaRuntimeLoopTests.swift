@@ -2,8 +2,9 @@ import Foundation
 import Synchronization
 import XCTest
 import PaymentsCore
-import PaymentsHTTP
-import LambdaRuntime
+import Platform
+import CurlHTTP
+import LambdaRuntimeClient
 import TestSupport
 
 final class LambdaRuntimeLoopTests: XCTestCase {

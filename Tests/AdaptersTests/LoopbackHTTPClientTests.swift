@@ -2,7 +2,8 @@ import Foundation
 import Synchronization
 import XCTest
 import PaymentsCore
-@testable import LambdaRuntime
+import Platform
+@testable import LambdaRuntimeClient
 import TestSupport
 
 /// The Runtime API client without libcurl: the loop works over it, several requests share one

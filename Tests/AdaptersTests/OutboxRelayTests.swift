@@ -1,7 +1,9 @@
 import Foundation
 import XCTest
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import PaymentsStores
+import SQLiteAdapter
 
 /// The relay marks published only what the bus took: a refused entry stays in the outbox, alone.
 final class OutboxRelayTests: XCTestCase {
@@ -19,14 +21,14 @@ final class OutboxRelayTests: XCTestCase {
             ids.append(event.id)
         }
         let refusing = RefusingPublisher(refused: [ids[1]])
-        XCTAssertEqual(OutboxRelay(outbox: store, publisher: refusing).drain(logger: .discarding), 2)
+        XCTAssertEqual(OutboxDrain(outbox: store, publisher: refusing).run(logger: .discarding), 2)
         XCTAssertEqual(try store.unpublishedEvents(limit: 10).map(\.id), [ids[1]])
     }
 }
 
 struct RefusingPublisher: EventPublisher {
     var refused: Set<String>
-    func publish(_ events: [PaymentEvent]) throws -> PublishResult {
+    func publish(_ events: [EncodedEvent]) throws -> PublishResult {
         PublishResult(failures: Dictionary(uniqueKeysWithValues: events.map(\.id).filter(refused.contains).map { ($0, "MalformedDetail") }))
     }
 }

@@ -1,8 +1,10 @@
 import Foundation
 import XCTest
 import PaymentsCore
-import PaymentsSQLite
-import FunctionSupport
+import Platform
+import PaymentsStores
+import SQLiteAdapter
+import FunctionHost
 
 /// `outbox-relay` on DynamoDB stream batches: outbox inserts are published and removed, everything
 /// else is acknowledged, and only what the bus refused comes back as batch item failures.
@@ -51,7 +53,16 @@ final class OutboxStreamRelayTests: XCTestCase {
 
     func testTheFunctionAnswersWithAPartialBatchResponseThroughTheRuntime() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString).sqlite").path
-        let runtime = try FunctionRuntime(OutboxStreamRelay.definition, environment: ["PAYMENTS_STORE": "sqlite:\(path)"], logger: .discarding)
+        // The relay on the SQLite store, whose outbox holds the event the stream record carries.
+        let store = try SQLitePaymentStore(path: path)
+        try store.database.transaction {
+            try $0.query("INSERT INTO outbox (event_id, payment_id, event) VALUES (?, ?, ?)",
+                         [.text(event(1).id), .text(event(1).detail.paymentId), .text(String(decoding: event(1).encoded().json, as: UTF8.self))])
+        }
+        let definition = FunctionDefinition(name: "outbox-relay", trigger: DynamoDBStreamTrigger()) { _ in
+            Served(OutboxStreamRelay(publisher: SQLiteEventBus(database: store.database), outbox: store))
+        }
+        let runtime = try FunctionRuntime(definition, environment: [:], logger: .discarding)
         let batch = Array(#"{"Records":[\#(try outboxRecord(event(1), sequence: "1"))]}"#.utf8)
         let answer = try runtime.invoke(event: batch, context: InvocationContext(requestID: "r", logger: .discarding))
         XCTAssertEqual(String(decoding: answer, as: UTF8.self), #"{"batchItemFailures":[]}"#)
@@ -67,14 +78,16 @@ final class RecordingBus: EventPublisher, @unchecked Sendable {
     let refused: Set<String>
     var seen: [String] = []
     init(refused: Set<String>) { self.refused = refused }
-    func publish(_ events: [PaymentEvent]) throws -> PublishResult {
+    func publish(_ events: [EncodedEvent]) throws -> PublishResult {
         seen += events.map(\.id)
         return PublishResult(failures: Dictionary(uniqueKeysWithValues: events.map(\.id).filter(refused.contains).map { ($0, "InternalFailure") }))
     }
 }
 
-final class RecordingOutbox: OutboxStore, @unchecked Sendable {
+final class RecordingOutbox: StreamedOutbox, @unchecked Sendable {
     var removed: [String] = []
-    func unpublishedEvents(limit: Int) throws -> [PaymentEvent] { [] }
+    func unpublished(limit: Int) throws -> [EncodedEvent] { [] }
     func markPublished(eventIDs: [String]) throws { removed += eventIDs }
+    /// Every event still waits unless this relay removed it.
+    func unpublishedEventIDs(among eventIDs: [String]) throws -> Set<String> { Set(eventIDs).subtracting(removed) }
 }

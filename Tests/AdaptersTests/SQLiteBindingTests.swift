@@ -1,6 +1,7 @@
 import Foundation
-import PaymentsSQLite
+import SQLiteAdapter
 import XCTest
+import Platform
 
 /// Values go into SQLite and come back exactly: empty text stays text (not NULL), any Unicode stays
 /// itself, and a statement run again with fewer values does not keep an old one.

@@ -1,7 +1,9 @@
 import Foundation
 import XCTest
 import PaymentsCore
-@testable import PaymentsSQLite
+import Platform
+import PaymentsStores
+@testable import SQLiteAdapter
 
 final class SQLitePaymentStoreTests: XCTestCase {
     var path: String!
@@ -102,15 +104,15 @@ final class SQLitePaymentStoreTests: XCTestCase {
         let change = try XCTUnwrap(payment().applying(.succeeded, at: start))
         XCTAssertTrue(try store.update(change.payment, expectedVersion: 1, events: [change.event]))
 
-        let failing = OutboxRelay(outbox: store, publisher: FailingPublisher())
-        XCTAssertEqual(failing.drain(logger: .discarding), 0)
+        let failing = OutboxDrain(outbox: store, publisher: FailingPublisher())
+        XCTAssertEqual(failing.run(logger: .discarding), 0)
         XCTAssertEqual(try store.unpublishedEvents(limit: 10), [change.event], "kept for later")
 
         let bus = try SQLiteEventBus(database: store.database)
-        let relay = OutboxRelay(outbox: store, publisher: bus)
-        XCTAssertEqual(relay.drain(logger: .discarding), 1)
-        XCTAssertEqual(relay.drain(logger: .discarding), 0, "published once")
-        XCTAssertEqual(try bus.events().map(\.event), [change.event])
+        let relay = OutboxDrain(outbox: store, publisher: bus)
+        XCTAssertEqual(relay.run(logger: .discarding), 1)
+        XCTAssertEqual(relay.run(logger: .discarding), 0, "published once")
+        XCTAssertEqual(try bus.events().map { try PaymentEvent($0.event) }, [change.event])
         XCTAssertTrue(try store.unpublishedEvents(limit: 10).isEmpty)
     }
 
@@ -133,7 +135,7 @@ final class SQLitePaymentStoreTests: XCTestCase {
             events.append(change.event)
         }
         let recorder = RecordingPublisher()
-        XCTAssertEqual(OutboxRelay(outbox: store, publisher: recorder, batchSize: 7).drain(logger: .discarding), 20)
+        XCTAssertEqual(OutboxDrain(outbox: store, publisher: recorder, batchSize: 7).run(logger: .discarding), 20)
         XCTAssertEqual(recorder.batches.map(\.count), [7, 7, 6])
         XCTAssertEqual(recorder.batches.flatMap { $0 }, events)
     }
@@ -152,12 +154,12 @@ final class SQLitePaymentStoreTests: XCTestCase {
 }
 
 struct FailingPublisher: EventPublisher {
-    func publish(_ events: [PaymentEvent]) throws -> PublishResult { throw StoreError("bus unreachable") }
+    func publish(_ events: [EncodedEvent]) throws -> PublishResult { throw StoreError("bus unreachable") }
 }
 
 final class RecordingPublisher: EventPublisher, @unchecked Sendable {
     var batches: [[PaymentEvent]] = []
-    func publish(_ events: [PaymentEvent]) throws -> PublishResult { batches.append(events); return .allPublished }
+    func publish(_ events: [EncodedEvent]) throws -> PublishResult { batches.append(try events.map { try PaymentEvent($0) }); return .allPublished }
 }
 
 final class SQLiteSchemaTests: XCTestCase {

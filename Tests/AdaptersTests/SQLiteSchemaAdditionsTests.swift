@@ -1,7 +1,9 @@
 import Foundation
 import XCTest
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import PaymentsStores
+import SQLiteAdapter
 
 /// The schema policy (SQLiteSchema): an additive change keeps `user_version` 1 and is applied when a
 /// store made before it is opened. A store as version 1 first shipped gains `customer_phone` and

@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
 import PaymentsCore
-@testable import AWSAdapters
+import Platform
+@testable import AWSClients
 
 /// SigV4 against botocore's own signer: Tests/Fixtures/AWS/sigv4.json is `SigV4Auth.add_auth`'s output for
 /// each input (scripts/sigv4_fixtures.py), so any difference in canonicalisation shows up as a failed case.

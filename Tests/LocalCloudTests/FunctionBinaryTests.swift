@@ -2,7 +2,9 @@ import Foundation
 import Testing
 import LocalCloud
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import PaymentsStores
+import SQLiteAdapter
 import StripeProvider
 
 /// A real function binary of this repository (`stripe-webhook`, built next to this test bundle) under

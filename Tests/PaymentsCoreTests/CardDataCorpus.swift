@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import Platform
 
 /// Generated text for measuring CardData: card numbers of every brand written in every way that must
 /// still be refused, and ordinary values that must not be. Seeded, so a failure names a reproducible sample.

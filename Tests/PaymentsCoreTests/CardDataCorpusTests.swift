@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PaymentsCore
+import Platform
 
 /// CardData measured on generated corpora rather than examples: every brand's numbers in every writing
 /// are refused, and each class of ordinary values that looks numeric is refused at most once in 1,000

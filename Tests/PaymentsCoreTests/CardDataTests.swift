@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import PaymentsCore
+import Platform
 
 /// Card numbers are found wherever they hide; ordinary ids, phone numbers and dates are not mistaken for them.
 @Suite struct CardDataTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Platform
 
 /// Provider detail lives in each provider's folder: the core names none of them, not even in comments.
 @Suite struct CoreIsProviderNeutralTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import PaymentsCore
+import Platform
 
 /// `customerPhone` in the payment request: E.164, never card-like, part of the fingerprint only when given.
 @Suite struct CustomerPhoneTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import PaymentsCore
+import Platform
 
 /// Reading a consumer's SQS record: an EventBridge envelope, raw or inside SNS's notification, then the
 /// payment event it carries, strictly. Every refusal names the rule and never quotes the content.

@@ -1,5 +1,6 @@
 import Testing
 import PaymentsCore
+import Platform
 
 @Suite struct MoneyTests {
     @Test func currenciesCarryTheirISOExponent() throws {

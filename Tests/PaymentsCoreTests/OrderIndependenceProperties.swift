@@ -2,6 +2,7 @@ import Foundation
 import PropertyBased
 import Testing
 import PaymentsCore
+import Platform
 import TestSupport
 
 /// DESIGN.md's non-negotiable, as properties: the same set of notifications, in any order and any

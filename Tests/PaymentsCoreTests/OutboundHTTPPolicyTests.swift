@@ -1,4 +1,5 @@
 import PaymentsCore
+import Platform
 import Testing
 
 @Suite struct OutboundHTTPPolicyTests {

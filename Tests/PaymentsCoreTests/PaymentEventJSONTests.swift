@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import PaymentsCore
+import Platform
 import PropertyBased
 import TestSupport
 

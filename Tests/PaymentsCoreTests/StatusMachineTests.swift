@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import PaymentsCore
+import Platform
 
 /// Every transition and every refused transition of the status machine.
 @Suite struct StatusMachineTests {

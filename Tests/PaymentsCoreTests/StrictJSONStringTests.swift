@@ -1,4 +1,5 @@
 import PaymentsCore
+import Platform
 import PropertyBased
 import Testing
 import TestSupport

@@ -3,7 +3,8 @@ import Testing
 import DeliveryService
 import NotificationService
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import SQLiteAdapter
 import TestSupport
 
 /// The `delivery` and `notification` executables as Lambda runs them: under an in-test Runtime API they
@@ -34,7 +35,7 @@ import TestSupport
         #expect(posts.last?.body == #"{"batchItemFailures":[{"itemIdentifier":"poison"}]}"#)
         let store = try SQLiteShipmentStore(path: path)
         #expect(try store.shipment(orderID: "ord_1")?.status == .requested)
-        #expect(try SQLiteServiceEvents.published(store.database).map(\.detailType) == ["ShipmentRequested"], "drained after the answer")
+        #expect(try SQLiteServiceFile.published(store.database).map(\.detailType) == ["ShipmentRequested"], "drained after the answer")
     }
 
     @Test func notificationSendsOnTheQueuesChannelAndAMissingSenderAddressIsAnInitError() throws {

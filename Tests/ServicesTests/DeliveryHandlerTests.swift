@@ -2,9 +2,11 @@ import Foundation
 import Synchronization
 import Testing
 import DeliveryService
-import FunctionSupport
+import FunctionHost
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import PaymentsStores
+import SQLiteAdapter
 
 /// The `delivery` handler on the real SQLite store: one shipment per order, idempotent on the event
 /// id and the order, refunds cancel, disputes hold, and a bad record fails alone.
@@ -15,16 +17,16 @@ import PaymentsSQLite
 
     init() throws {
         store = try SQLiteShipmentStore(path: path)
-        handler = DeliveryHandler(store: store, clock: SteppingClock(), relay: ServiceOutboxRelay(outbox: store, publisher: store.bus))
+        handler = DeliveryHandler(store: store, clock: SteppingClock())
     }
 
     func deliver(_ events: [PaymentEvent], logs: LogLines = LogLines()) throws -> BatchResponse {
         let response = try handler.handle(Events.batch(events), context: context(logs))
-        handler.afterResponse(logger: .discarding)
+        OutboxDrain(outbox: store, publisher: store.bus).run(logger: .discarding)
         return response
     }
 
-    func published() throws -> [ServiceEvent] { try SQLiteServiceEvents.published(store.database) }
+    func published() throws -> [ServiceEvent] { try SQLiteServiceFile.published(store.database) }
 
     @Test func aSuccessRequestsOneShipmentAndAnnouncesIt() throws {
         #expect(try deliver([Events.succeeded()]) == .allSucceeded)
@@ -37,7 +39,7 @@ import PaymentsSQLite
         #expect(events[0].source == "shop.delivery")
         #expect(events[0]["orderId"] == "ord_1" && events[0]["shipmentId"] == shipment.shipmentID && events[0]["paymentId"] == "pay_1")
         #expect(events[0]["status"] == "requested" && events[0].id == "\(shipment.shipmentID)-v1")
-        #expect(try store.unpublishedServiceEvents(limit: 10).isEmpty, "drained after the batch")
+        #expect(try store.unpublished(limit: 10).isEmpty, "drained after the batch")
     }
 
     @Test func threeDeliveriesOfOneEventChangeNothingAfterTheFirst() throws {
@@ -141,7 +143,7 @@ import PaymentsSQLite
         #expect(try handler.handle(batch, context: context()) == .allSucceeded, "the retry of the batch")
         #expect(try store.shipment(orderID: "ord_b")?.status == .requested)
         #expect(try published().isEmpty, "not drained by this handler")
-        #expect(try store.unpublishedServiceEvents(limit: 10).count == 2, "one ShipmentRequested per order, not more")
+        #expect(try store.unpublished(limit: 10).count == 2, "one ShipmentRequested per order, not more")
     }
 
     @Test func aRaceOnTheSameOrderIsResolvedByReadingAgain() throws {
@@ -164,7 +166,7 @@ import PaymentsSQLite
         let event = Array(try JSONSerialization.data(withJSONObject: ["Records": records]))
         let answer = try runtime.invoke(event: event, context: InvocationContext(requestID: "r", logger: .discarding))
         #expect(String(decoding: answer, as: UTF8.self) == #"{"batchItemFailures":[{"itemIdentifier":"m-2"}]}"#)
-        #expect(try store.unpublishedServiceEvents(limit: 10).count == 1)
+        #expect(try store.unpublished(limit: 10).count == 1)
         runtime.afterResponse(logger: .discarding)
         #expect(try published().map(\.detailType) == ["ShipmentRequested"])
         #expect(throws: (any Error).self) {

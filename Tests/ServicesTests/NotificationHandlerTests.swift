@@ -1,11 +1,12 @@
 import Foundation
 import Synchronization
 import Testing
-import FunctionSupport
+import FunctionHost
 import NotificationService
 import PaymentsCore
-import PaymentsHTTP
-import PaymentsSQLite
+import Platform
+import CurlHTTP
+import SQLiteAdapter
 
 /// The `notification` handler on the real SQLite store: a message per channel with a contact, each
 /// channel on its own, exactly once per channel, a bad record failing alone, no contact in any log.
@@ -18,10 +19,13 @@ import PaymentsSQLite
         store = try SQLiteNotificationStore(path: temporaryPath("notifications"))
     }
 
+    /// What the function does after each answer on SQLite: publish the store's outbox to its local bus.
+    var drain: OutboxDrain { OutboxDrain(outbox: store, publisher: store.bus) }
+
     func handler(enabled: Set<NotificationChannel> = [.email, .sms], configured: NotificationChannel? = nil,
                  smsPolicy: SMSPolicy = SMSPolicy()) -> NotificationHandler {
         NotificationHandler(store: store, senders: [.email: email, .sms: sms], enabled: enabled, configuredChannel: configured,
-                            smsPolicy: smsPolicy, clock: SteppingClock(), relay: ServiceOutboxRelay(outbox: store, publisher: store.bus))
+                            smsPolicy: smsPolicy, clock: SteppingClock())
     }
 
     /// The event as each channel's queue delivers it (raw on one, SNS-wrapped on the other: both are read).
@@ -41,12 +45,12 @@ import PaymentsSQLite
         #expect(sms.messages[0].recipient == "+14155550123")
         #expect(sms.messages[0].subject == nil)
         #expect(sms.messages[0].text == "We received your payment of 25.00 EUR for order ord_1. Thank you!")
-        handler.afterResponse(logger: .discarding)
-        let published = try SQLiteServiceEvents.published(store.database)
+        drain.run(logger: .discarding)
+        let published = try SQLiteServiceFile.published(store.database)
         #expect(published.map(\.detailType) == ["NotificationSent", "NotificationSent"])
         #expect(Set(published.compactMap { $0["channel"] }) == ["email", "sms"])
         #expect(published.allSatisfy { $0.source == "shop.notifications" && $0["orderId"] == "ord_1" && $0["paymentId"] == "pay_1" })
-        #expect(!String(decoding: try published[0].json(), as: UTF8.self).contains("buyer@example.com"), "no contact on the bus twice over")
+        #expect(!String(decoding: published[0].encoded().json, as: UTF8.self).contains("buyer@example.com"), "no contact on the bus twice over")
     }
 
     /// SMS pumping: any created payment raises PaymentPending with a phone the customer chose, so an
@@ -61,8 +65,8 @@ import PaymentsSQLite
         #expect(email.messages.map(\.detailType) == ["PaymentPending"])
         #expect(try !store.hasSent(eventID: pending.id, channel: .sms))
         #expect(logs.all.contains { $0.contains("no SMS for this detail-type") && $0.contains("\"sms\"") })
-        handler.afterResponse(logger: .discarding)
-        let published = try SQLiteServiceEvents.published(store.database)
+        drain.run(logger: .discarding)
+        let published = try SQLiteServiceFile.published(store.database)
         #expect(published.map(\.detailType) == ["NotificationSent"] && published[0]["channel"] == "email", "a skip is no failure")
     }
 
@@ -85,8 +89,8 @@ import PaymentsSQLite
         #expect(sms.messages.isEmpty && email.messages.count == 1)
         #expect(logs.all.contains { $0.contains("not in a country NOTIFICATION_SMS_COUNTRIES allows") })
         #expect(!logs.text.contains("4155550123") && !logs.text.contains("buyer@example.com"))
-        handler.afterResponse(logger: .discarding)
-        #expect(try SQLiteServiceEvents.published(store.database).map { $0["channel"] } == ["email"])
+        drain.run(logger: .discarding)
+        #expect(try SQLiteServiceFile.published(store.database).map { $0["channel"] } == ["email"])
 
         for (index, phone) in ["+447700900123", "+4915112345678"].enumerated() {
             let event = Events.payment("pay_\(index + 2)", order: "ord_\(index + 2)", state: PaymentState(progress: .succeeded), phone: phone)
@@ -138,8 +142,8 @@ import PaymentsSQLite
         #expect(email.messages.count == 1 && sms.messages.isEmpty)
         #expect(try store.hasSent(eventID: event.id, channel: .email))
         #expect(try !store.hasSent(eventID: event.id, channel: .sms))
-        handler.afterResponse(logger: .discarding)
-        let failed = try SQLiteServiceEvents.published(store.database).filter { $0.detailType == "NotificationFailed" }
+        drain.run(logger: .discarding)
+        let failed = try SQLiteServiceFile.published(store.database).filter { $0.detailType == "NotificationFailed" }
         #expect(failed.count == 1 && failed[0]["channel"] == "sms" && failed[0]["reason"] == "channel down")
 
         // SQS delivers the failed SMS record again (and, say, the email one too): SMS goes out once, email is not repeated.
@@ -222,7 +226,7 @@ import PaymentsSQLite
         #expect(messages.map(\.channel) == ["email", "sms"])
         #expect(messages[0].to == "buyer@example.com" && messages[0].subject == "Order ord_1: refunded")
         #expect(messages[1].text == "Your payment of 25.00 EUR for order ord_1 has been refunded in full.")
-        #expect(try SQLiteServiceEvents.published(local.database).count == 2)
+        #expect(try SQLiteServiceFile.published(local.database).count == 2)
         #expect(try local.localMessages(orderID: "ord_other").isEmpty)
     }
 
@@ -256,9 +260,9 @@ import PaymentsSQLite
             #expect(error is ConfigurationError && String(describing: error).contains("NOTIFICATION_SMS_COUNTRIES is not set"), "\(error)")
         }
         for extra in [["NOTIFICATION_SMS_COUNTRIES": "1,44"], ["NOTIFICATION_CHANNELS": "email"], ["NOTIFICATION_CHANNEL": "email"]] {
-            let handler = try NotificationFunctions.handler(FunctionDependencies(clock: SteppingClock(), httpClient: CurlHTTPClient(),
+            let handler = try NotificationFunctions.served(FunctionDependencies(clock: SteppingClock(), httpClient: CurlHTTPClient(),
                                                                                   environment: aws.merging(extra) { $1 }, logger: .discarding))
-            #expect(handler.smsPolicy.countries == extra["NOTIFICATION_SMS_COUNTRIES"].map { _ in [CallingCode("1")!, CallingCode("44")!] }, "\(extra)")
+            #expect(handler.handler.smsPolicy.countries == extra["NOTIFICATION_SMS_COUNTRIES"].map { _ in [CallingCode("1")!, CallingCode("44")!] }, "\(extra)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Testing
 import NotificationService
 import PaymentsCore
+import Platform
 
 /// `SMSPolicy` and `CallingCode`: which events text the customer, and which numbers may be texted.
 @Suite struct SMSPolicyTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import PaymentsCore
+import Platform
 
 /// Payment events and the SQS records that carry them, as EventBridge, SNS and Lambda deliver them.
 enum Events {

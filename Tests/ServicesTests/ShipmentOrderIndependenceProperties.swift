@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 import DeliveryService
 import PaymentsCore
+import Platform
 import TestSupport
 
 /// Delivery's version of DESIGN.md's non-negotiable, as properties: the same payment events of an

@@ -1,9 +1,11 @@
 import Foundation
-import FunctionSupport
-import LambdaRuntime
+import FunctionHost
+import LambdaRuntimeClient
 import PaymentsCore
-import PaymentsHTTP
-import PaymentsSQLite
+import Platform
+import PaymentsStores
+import CurlHTTP
+import SQLiteAdapter
 import StripeProvider
 import TestSupport
 

@@ -1,7 +1,9 @@
 import BenchFloor
 import Foundation
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import PaymentsStores
+import SQLiteAdapter
 import StripeProvider
 
 /// Our webhook path beside the C floor (bench/Floor), on the same deliveries, with the same clocks.

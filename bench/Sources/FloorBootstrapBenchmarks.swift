@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import Platform
 
 /// The minimal C bootstrap (bench/FloorBootstrap) beside ours: its start to first answer, and its
 /// cost per invocation of next + response on one kept-alive loopback connection.

@@ -1,6 +1,8 @@
 import Foundation
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import PaymentsStores
+import SQLiteAdapter
 import TestSupport
 
 /// Resident memory of a bootstrap serving many invocations through the Runtime API, as in Lambda:

@@ -1,3 +1,5 @@
+import Platform
+
 /// A cheap invocation for every other function, with the settings it needs: what its memory is
 /// measured on (the runtime, the store, the handler; no provider is called).
 enum MemoryCases {

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// The Python peer (bench/PythonPeer): Stripe's official SDK and sqlite3 doing the same transaction as
 /// the C floor, on the same signed deliveries, in its own process. It times itself (perf_counter and

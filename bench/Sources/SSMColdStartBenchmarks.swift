@@ -1,7 +1,8 @@
 import Foundation
-import AWSAdapters
+import AWSClients
 import PaymentsCore
-import PaymentsHTTP
+import Platform
+import CurlHTTP
 import TestSupport
 
 /// The cold start when the webhook secret is an SSM parameter (`STRIPE_WEBHOOK_SECRET=ssm:NAME`): the

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 // payments-bench [--bootstrap PATH] [--floor-bootstrap PATH] [--bin FOLDER] [--python PATH] [--baseline FILE] [--out FILE] [--quick] [--only KEY]
 // Prints each measurement beside its baseline; run through bench/run.sh (release build, one core).

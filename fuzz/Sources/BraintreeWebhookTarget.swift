@@ -5,6 +5,7 @@ import Foundation
 #endif
 import BraintreeProvider
 import PaymentsCore
+import Platform
 
 /// Braintree's webhook form. A first byte below 0x80 makes the rest the `bt_payload` XML, base64'd
 /// and signed as Braintree would (so the payload reader behind the signature is reached); otherwise

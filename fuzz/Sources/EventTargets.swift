@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PaymentsCore
+import Platform
 
 /// The events Lambda hands the functions: API Gateway v2 requests (every route), SQS batches (the
 /// consumers, each body an EventBridge envelope, maybe inside an SNS notification) and DynamoDB

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PaymentsCore
+import Platform
 @testable import PayPalProvider
 
 /// PayPal's PAYPAL-* headers, as a forger controls them: the input's first five lines are the

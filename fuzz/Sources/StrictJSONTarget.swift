@@ -1,4 +1,5 @@
 import PaymentsCore
+import Platform
 
 /// The strict JSON reader (every event and webhook body goes through it). Beyond not crashing, its
 /// documented promise is checked: read with a selection or with paths, the same texts are accepted

@@ -1,4 +1,5 @@
 import PaymentsCore
+import Platform
 @testable import StripeProvider
 
 /// The Stripe-Signature header, as a forger controls it. The delivery time is the header's own `t=`

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PaymentsCore
+import Platform
 
 /// Builds the event an HTTP API (payload format 2.0) sends its Lambda integration, as AWS builds it:
 /// header names lower-cased and repeated headers joined with ",", `Cookie` moved to `cookies`, repeated

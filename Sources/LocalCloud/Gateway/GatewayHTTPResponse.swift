@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PaymentsCore
+import Platform
 
 /// The HTTP answer the gateway sends, independent of the server library.
 public struct GatewayHTTPResponse: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import PaymentsCore
+import Platform
 
 /// The payment a webhook scenario is about, as `GET /payments/{id}` answers (`ShownPayment`: `id`;
 /// `CreatedPayment`, the create answer, says `paymentId`).

@@ -1,5 +1,6 @@
 import Foundation
 import PaymentsCore
+import Platform
 
 /// `payments simulate PROVIDER send`: reads the payment from the local gateway, makes the scenario's
 /// signed deliveries and POSTs each to `{gateway}/webhooks/{provider}`.

@@ -1,3 +1,5 @@
+import Platform
+
 /// An RFC 9457 problem: every 4xx and 5xx answer is one, as `application/problem+json`.
 public struct Problem: Error, Codable, Sendable, Equatable {
     /// A relative URI naming the kind of problem, e.g. "/problems/invalid-signature".

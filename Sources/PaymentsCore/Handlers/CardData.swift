@@ -1,3 +1,5 @@
+import Platform
+
 /// Recognises card data wherever a client may have put it, so that it is refused before anything is
 /// stored, sent to a provider, published or logged.
 ///

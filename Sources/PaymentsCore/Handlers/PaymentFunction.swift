@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Platform
 
 /// The `{provider}-payment` function: `POST /payments/{provider}` and `GET /payments/{id}`.
 ///

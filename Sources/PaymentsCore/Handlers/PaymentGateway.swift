@@ -1,3 +1,5 @@
+import Platform
+
 /// A provider's side of taking a payment: the one call that creates the charge at the provider.
 public protocol PaymentGateway: Sendable {
     /// Lower-case name used in routes and records: the `{provider}` of `/payments/{provider}`.

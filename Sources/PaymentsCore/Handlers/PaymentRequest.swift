@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Crypto
+import Platform
 
 /// The shop's request to take a payment: `POST /payments/{provider}`.
 public struct PaymentRequest: Sendable, Equatable {

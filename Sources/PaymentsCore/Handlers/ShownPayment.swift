@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Platform
 
 /// The answer to `GET /payments/{id}`: what the shop's back end needs to know about the payment.
 ///

@@ -1,3 +1,5 @@
+import Platform
+
 /// A provider's side of a webhook: proves the delivery came from the provider and says what it means.
 public protocol WebhookAuthenticator: Sendable {
     var provider: String { get }

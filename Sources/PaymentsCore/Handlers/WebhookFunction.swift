@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Platform
 
 /// The `{provider}-webhook` function: `POST /webhooks/{provider}`.
 ///

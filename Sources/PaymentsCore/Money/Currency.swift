@@ -1,3 +1,5 @@
+import Platform
+
 /// An ISO 4217 currency with its minor-unit exponent (JPY 0, USD 2, KWD 3).
 public struct Currency: Hashable, Sendable, CustomStringConvertible {
     /// Upper-case three-letter code, e.g. "USD".

@@ -1,3 +1,5 @@
+import Platform
+
 /// An amount of money: integer minor units and a currency. Never a floating-point number.
 public struct Money: Hashable, Sendable, CustomStringConvertible {
     public let minorUnits: Int
@@ -32,8 +34,4 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(decimalString) \(currency.code)" }
-}
-
-extension Character {
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

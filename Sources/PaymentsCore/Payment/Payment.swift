@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Platform
 
 /// One payment as this service stores it. Its status is derived from `state`.
 public struct Payment: Hashable, Sendable {

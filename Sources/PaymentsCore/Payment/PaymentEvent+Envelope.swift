@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Platform
 
 extension PaymentEvent {
     /// Every detail-type a payment event may have.

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Platform
 
 /// The one JSON encoding of a payment event: the envelope `{"source","detail-type","time","detail"}`
 /// with sorted keys and RFC 3339 times in UTC with milliseconds. The local bus stores it, the outbox
@@ -11,25 +12,19 @@ import Foundation
 extension PaymentEvent {
     /// Written by hand, in the bytes `JSONEncoder` with sorted keys would produce (a property test
     /// compares the two): every stored change writes one, and the encoder cost more than the SQL.
-    public func json() throws -> [UInt8] {
-        var writer = JSONTextWriter()
-        writer.raw("{\"detail\":")
-        detail.write(to: &writer)
-        writer.raw(",\"detail-type\":")
-        writer.string(detailType)
-        writer.raw(",\"source\":")
-        writer.string(source)
-        writer.raw(",\"time\":")
-        writer.string(Timestamp.string(time))
-        writer.raw("}")
-        return writer.bytes
+    public func encoded() -> EncodedEvent {
+        EncodedEvent(id: id, source: source, detailType: detailType, time: time) { detail.write(to: &$0) }
     }
 
+    public func json() throws -> [UInt8] { encoded().json }
+
     /// The `detail` object alone, as PutEvents takes it.
-    public func detailJSON() throws -> [UInt8] {
-        var writer = JSONTextWriter()
-        detail.write(to: &writer)
-        return writer.bytes
+    public func detailJSON() throws -> [UInt8] { Array(encoded().detailJSON) }
+
+    /// Reads a payment event from its one encoding.
+    public init(_ event: EncodedEvent) throws {
+        self.init(source: event.source, detailType: event.detailType, time: event.time,
+                  detail: try Self.decoder.decode(Detail.self, from: Data(event.detailJSON)))
     }
 
     /// What `JSONEncoder` makes of the event with this encoding's settings: the reference the
@@ -113,5 +108,13 @@ extension PaymentEvent.Detail {
         writer.raw(",\"version\":")
         writer.integer(version)
         writer.raw("}")
+    }
+}
+
+extension EventPublisher {
+    /// Publishes payment events in their one encoding.
+    @discardableResult
+    public func publish(_ events: [PaymentEvent]) throws -> PublishResult {
+        try publish(events.map { $0.encoded() })
     }
 }

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Platform
 
 /// One announced change of a payment, as published on the bus (EventBridge source `shop.payments`).
 public struct PaymentEvent: Codable, Hashable, Sendable {

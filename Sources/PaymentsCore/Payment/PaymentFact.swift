@@ -1,3 +1,5 @@
+import Platform
+
 /// What one provider notification says about a payment, in provider-neutral terms.
 public enum PaymentFact: Hashable, Sendable {
     case requiresAction

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Platform
 
 /// The flat JSON form of a payment: what stores persist and `payments show` prints (`GET /payments/{id}`
 /// answers `ShownPayment`, without the contact).

@@ -1,3 +1,5 @@
+import Platform
+
 /// Where a payment stands, as a join-semilattice: every notification contributes a state,
 /// and the payment's state is the join (least upper bound) of all of them.
 ///

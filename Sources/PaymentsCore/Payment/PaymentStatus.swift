@@ -1,3 +1,5 @@
+import Platform
+
 /// The status a payment shows to the shop and to the consumers of its events.
 /// It is derived from `PaymentState`, never set directly.
 public enum PaymentStatus: String, Codable, Sendable, CaseIterable {

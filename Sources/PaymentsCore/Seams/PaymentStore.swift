@@ -1,3 +1,5 @@
+import Platform
+
 /// Where payments live: SQLite locally, DynamoDB in AWS.
 ///
 /// Every status change is written together with its event (the outbox) in one atomic step,
@@ -49,14 +51,8 @@ public enum CreateResult: Sendable, Equatable {
     case existing(Payment, requestFingerprint: String)
 }
 
-/// The outbox side of a store: events written with their change and not yet published.
-public protocol OutboxStore: Sendable {
+/// A payments store's outbox, also read as payment events (tooling and tests; the drain and the relay
+/// pass the encoded events on untouched).
+public protocol PaymentOutbox: Outbox {
     func unpublishedEvents(limit: Int) throws -> [PaymentEvent]
-    func markPublished(eventIDs: [String]) throws
-}
-
-/// A store that fails loudly: the error reaches the runtime, which reports it, and the provider retries.
-public struct StoreError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
 }

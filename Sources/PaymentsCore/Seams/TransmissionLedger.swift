@@ -1,3 +1,5 @@
+import Platform
+
 /// Webhook transmissions already accepted, each recorded once under the provider's transmission id.
 ///
 /// A provider that signs a checksum of a delivery's body rather than the body (a CRC) lets anyone who

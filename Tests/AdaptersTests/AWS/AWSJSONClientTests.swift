@@ -1,9 +1,10 @@
 import Foundation
 import XCTest
 import PaymentsCore
-import PaymentsHTTP
+import Platform
+import CurlHTTP
 import TestSupport
-@testable import AWSAdapters
+@testable import AWSClients
 
 final class JSONWriterTests: XCTestCase {
     func testWritesCompactSortedJSONThatReadsBackTheSame() throws {

@@ -1,9 +1,10 @@
 import Foundation
 import XCTest
 import PaymentsCore
-import PaymentsHTTP
+import Platform
+import CurlHTTP
 import TestSupport
-@testable import AWSAdapters
+@testable import AWSClients
 
 /// moto with signature checking on (`INITIAL_NO_AUTH_ACTION_COUNT`): our SigV4 must pass its check (botocore's
 /// own computation), and a wrong secret or an unknown key must end as a clear AWSError that shows neither

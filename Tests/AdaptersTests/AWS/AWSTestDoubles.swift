@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
 import PaymentsCore
-import PaymentsHTTP
+import Platform
+import CurlHTTP
 
 /// Passes requests on and keeps each one's operation (`X-Amz-Target`) and body for the test to inspect.
 final class RecordingHTTPClient: HTTPClient, Sendable {

@@ -1,9 +1,11 @@
 import Foundation
 import XCTest
 import PaymentsCore
-import PaymentsHTTP
+import Platform
+import PaymentsStores
+import CurlHTTP
 import TestSupport
-@testable import AWSAdapters
+@testable import AWSClients
 
 /// What the DynamoDB store sends, and what the table and its stream then hold, against moto.
 /// (The semantics it shares with SQLite are StoreContractTests'.)

@@ -2,9 +2,10 @@ import Foundation
 import Synchronization
 import XCTest
 import PaymentsCore
-import PaymentsHTTP
+import Platform
+import CurlHTTP
 import TestSupport
-@testable import AWSAdapters
+@testable import AWSClients
 
 final class EventBridgePublisherTests: XCTestCase {
     let usd = Currency(code: "USD")!

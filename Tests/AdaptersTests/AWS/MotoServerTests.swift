@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import TestSupport
+import Platform
 
 final class MotoServerTests: XCTestCase {
     func testAServerOfItsOwnAnswersAndIsGoneAfterStop() throws {

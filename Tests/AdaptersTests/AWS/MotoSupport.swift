@@ -1,9 +1,11 @@
 import Foundation
 import Synchronization
 import PaymentsCore
-import PaymentsHTTP
+import Platform
+import PaymentsStores
+import CurlHTTP
 import TestSupport
-@testable import AWSAdapters
+@testable import AWSClients
 
 /// Clients and stores pointed at a moto server, with test credentials (moto checks no signature
 /// unless told to) and a short retry budget so that a broken test fails fast.

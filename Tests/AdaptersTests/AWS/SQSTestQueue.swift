@@ -1,6 +1,7 @@
 import Foundation
 import PaymentsCore
-@testable import AWSAdapters
+import Platform
+@testable import AWSClients
 
 /// An SQS queue as a test reads it (SQS's JSON protocol, through AWSJSONClient): what a consumer's
 /// event source mapping would receive, without Lambda.

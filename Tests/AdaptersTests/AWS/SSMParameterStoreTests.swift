@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 import PaymentsCore
-import PaymentsHTTP
+import Platform
+import CurlHTTP
 import TestSupport
-@testable import AWSAdapters
+@testable import AWSClients
 
 /// Parameter Store's GetParameter on moto: a SecureString comes back decrypted, a missing parameter and a
 /// caller without ssm:GetParameter are errors naming the parameter, and none of them holds a value.

@@ -1,9 +1,11 @@
 import Foundation
 import Testing
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import PaymentsStores
+import SQLiteAdapter
 import TestSupport
-@testable import AWSAdapters
+@testable import AWSClients
 
 /// The store contract, asserted the same way against every store: SQLite (local) and DynamoDB (on moto,
 /// a fresh table per test). SQLitePaymentStoreTests keeps SQLite's own specifics.
@@ -12,7 +14,7 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     var testDescription: String { rawValue }
 
-    func makeStore() throws -> any PaymentStore & OutboxStore {
+    func makeStore() throws -> any PaymentStore & PaymentOutbox {
         switch self {
         case .sqlite:
             return try SQLitePaymentStore(path: FileManager.default.temporaryDirectory
@@ -163,8 +165,8 @@ struct StoreContractTests {
         try store.markPublished(eventIDs: ["pay_1-v99"])
         #expect(try store.unpublishedEvents(limit: 10).count == 3, "an unknown id is no error and removes nothing")
 
-        let relay = OutboxRelay(outbox: store, publisher: CollectingPublisher(), batchSize: 2)
-        #expect(relay.drain(logger: .discarding) == 3)
+        let relay = OutboxDrain(outbox: store, publisher: CollectingPublisher(), batchSize: 2)
+        #expect(relay.run(logger: .discarding) == 3)
         #expect(try store.unpublishedEvents(limit: 10).isEmpty)
     }
 }
@@ -173,8 +175,9 @@ final class CollectingPublisher: EventPublisher, @unchecked Sendable {
     private let lock = NSLock()
     private var collected: [PaymentEvent] = []
     var events: [PaymentEvent] { lock.withLock { collected } }
-    func publish(_ events: [PaymentEvent]) throws -> PublishResult {
-        lock.withLock { collected += events }
+    func publish(_ events: [EncodedEvent]) throws -> PublishResult {
+        let read = try events.map { try PaymentEvent($0) }
+        lock.withLock { collected += read }
         return .allPublished
     }
 }

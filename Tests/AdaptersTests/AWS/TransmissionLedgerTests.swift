@@ -1,9 +1,11 @@
 import Foundation
 import Testing
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import PaymentsStores
+import SQLiteAdapter
 import TestSupport
-@testable import AWSAdapters
+@testable import AWSClients
 
 /// The transmission ledger's contract, asserted the same way on SQLite and on DynamoDB (moto, a fresh
 /// payments table per test), then what the DynamoDB one writes.

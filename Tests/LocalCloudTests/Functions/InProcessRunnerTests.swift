@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import FunctionSupport
+import FunctionHost
+import Platform
 import LocalCloud
 import LocalCloudFunctions
 import PaymentsCore
@@ -14,7 +15,7 @@ struct InProcessRunnerTests {
     }
 
     @Test func runThrowsTheHandlersErrorAsItIsAndInvokeReportsItAsTheRuntimeLoopDoes() async throws {
-        let runner = InProcessRunner(functions: [StripeFunctions.webhook], environment: Self.storeEnvironment(), logger: .discarding)
+        let runner = InProcessRunner(functions: [StripeFunctions.webhook.definition], environment: Self.storeEnvironment(), logger: .discarding)
         let event = Array(#"{"version":"1.0"}"#.utf8)
         await #expect(throws: InvalidEventError.self) { try await runner.run(function: "stripe-webhook", event: event) }
         let result = await runner.invoke(function: "stripe-webhook", InvokeRequest(payload: event, requestID: "r1"))
@@ -28,7 +29,7 @@ struct InProcessRunnerTests {
     }
 
     @Test func aFunctionThatCannotBeBuiltIsRefusedAtPrepareAndTriedAgain() async throws {
-        let runner = InProcessRunner(functions: [StripeFunctions.webhook], environment: ["PAYMENTS_STORE": "postgres:x"], logger: .discarding)
+        let runner = InProcessRunner(functions: [StripeFunctions.webhook.definition], environment: ["PAYMENTS_STORE": "postgres:x"], logger: .discarding)
         await #expect(throws: (any Error).self) { try await runner.prepare(function: "stripe-webhook") }
         await #expect(throws: CommandFailure.self) { try await runner.prepare(function: "nope") }
         let unknown = await runner.invoke(function: "nope", InvokeRequest(payload: [], requestID: "r"))
@@ -36,7 +37,7 @@ struct InProcessRunnerTests {
     }
 
     @Test func theCallsAfterInvocationWorkRunsWhetherTheHandlerAnsweredOrThrew() async throws {
-        let runner = InProcessRunner(functions: [StripeFunctions.webhook], environment: Self.storeEnvironment(), logger: .discarding)
+        let runner = InProcessRunner(functions: [StripeFunctions.webhook.definition], environment: Self.storeEnvironment(), logger: .discarding)
         let count = Mutex(0)
         let calls = LocalFunctionCalls(runner: runner, afterInvocation: { count.withLock { $0 += 1 } })
         await #expect(throws: InvalidEventError.self) { try await calls.invoke("stripe-webhook", event: Array("{}".utf8)) }

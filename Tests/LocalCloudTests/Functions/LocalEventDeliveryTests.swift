@@ -2,12 +2,14 @@ import Foundation
 import Testing
 import DeliveryService
 import EventRules
-import FunctionSupport
+import FunctionHost
+import Platform
 import LocalCloud
 import LocalCloudFunctions
 import NotificationService
 import PaymentsCore
-import PaymentsSQLite
+import PaymentsStores
+import SQLiteAdapter
 
 /// The local bus handing events to the real consumers (Delivery, Notification), run in this process
 /// on temporary SQLite stores.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import PaymentsCore
+import Platform
 @testable import LocalCloud
 
 final class APIGatewayEventBuilderTests: XCTestCase {

@@ -1,9 +1,10 @@
 import Foundation
 import Synchronization
 import XCTest
-import FunctionSupport
+import FunctionHost
 import LocalCloudFunctions
 import PaymentsCore
+import Platform
 import StripeProvider
 import TestSupport
 @testable import LocalCloud
@@ -44,9 +45,9 @@ final class GatewayEndToEndTests: XCTestCase {
             "STRIPE_API_BASE": "http://127.0.0.1:\(stripe.port)",
             "STRIPE_WEBHOOK_SECRET": Self.webhookSecret,
         ]
-        let invoker = InProcessRunner(functions: [StripeFunctions.payment, StripeFunctions.webhook], environment: environment,
+        let invoker = InProcessRunner(functions: [StripeFunctions.payment.definition, StripeFunctions.webhook.definition], environment: environment,
                                        logger: .discarding, clock: FixedClock(date: Self.signedAt))
-        let routes = try GatewayRoutes(functions: [StripeFunctions.payment, StripeFunctions.webhook].map { ($0.name, $0.routes) })
+        let routes = try GatewayRoutes(functions: [StripeFunctions.payment.definition, StripeFunctions.webhook.definition].map { ($0.name, $0.routes) })
         let logs = LogLines()
         let gateway = LocalGateway(routes: routes, invoker: invoker, logger: logs.sink)
 
@@ -106,7 +107,7 @@ final class GatewayEndToEndTests: XCTestCase {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let invoker = InProcessRunner(functions: [StripeFunctions.webhook],
+        let invoker = InProcessRunner(functions: [StripeFunctions.webhook.definition],
                                        environment: ["PAYMENTS_STORE": "sqlite:\(directory.appendingPathComponent("p.sqlite").path)"],
                                        logger: .discarding)
         let result = await invoker.invoke(function: "stripe-webhook", InvokeRequest(payload: Array("{}".utf8), requestID: "r1"))
@@ -122,7 +123,7 @@ final class GatewayEndToEndTests: XCTestCase {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let invoker = InProcessRunner(functions: [StripeFunctions.webhook],
+        let invoker = InProcessRunner(functions: [StripeFunctions.webhook.definition],
                                        environment: ["PAYMENTS_STORE": "sqlite:\(directory.appendingPathComponent("p.sqlite").path)",
                                                      "STRIPE_WEBHOOK_SECRET": Self.webhookSecret],
                                        logger: .discarding)

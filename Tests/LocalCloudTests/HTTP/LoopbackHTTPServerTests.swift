@@ -1,3 +1,4 @@
+import Platform
 import Hummingbird
 import Testing
 import LocalCloud

@@ -1,6 +1,6 @@
 import Foundation
 import LocalCloud
-import PaymentsHTTP
+import CurlHTTP
 import StripeProvider
 import XCTest
 
@@ -52,7 +52,7 @@ final class SimulateCommandTests: XCTestCase {
         XCTAssertTrue(base.hasPrefix("http://127.0.0.1:"), base)
         XCTAssertFalse(printed.contains("export STRIPE_SECRET_KEY"), "the key is set, so it is not suggested: \(printed)")
 
-        let gateway = try SimulatorTestGateway(payment: StripeFunctions.payment, webhook: StripeFunctions.webhook, environment: [
+        let gateway = try SimulatorTestGateway(payment: StripeFunctions.payment.definition, webhook: StripeFunctions.webhook.definition, environment: [
             "STRIPE_SECRET_KEY": "sk_test_cli", "STRIPE_API_BASE": base, "STRIPE_WEBHOOK_SECRET": "whsec_2anWOpfUyngRAJxbEfSvlRspF0WXp28V",
         ])
         let created = try gateway.createPayment("stripe", #"{"orderId":"ord_cli","amount":1200,"currency":"USD"}"#)

@@ -2,7 +2,8 @@ import BraintreeProvider
 import Foundation
 import LocalCloud
 import PaymentsCore
-import PaymentsHTTP
+import Platform
+import CurlHTTP
 import PayPalProvider
 import StripeProvider
 import XCTest
@@ -36,7 +37,7 @@ final class SimulateSendEndToEndTests: XCTestCase {
     func testStripeScenarios() throws {
         let api = try RunningSimulator(StripeAPISimulator(secretKey: "sk_test_e2e"))
         defer { api.stop() }
-        let gateway = try SimulatorTestGateway(payment: StripeFunctions.payment, webhook: StripeFunctions.webhook, environment: [
+        let gateway = try SimulatorTestGateway(payment: StripeFunctions.payment.definition, webhook: StripeFunctions.webhook.definition, environment: [
             "STRIPE_SECRET_KEY": "sk_test_e2e", "STRIPE_API_BASE": api.base, "STRIPE_WEBHOOK_SECRET": "whsec_Cp8vWW3tAsb4sjbxlJNJZRTcXr7k3tUO",
         ])
         let simulator = StripeWebhookSimulator(webhookSecret: "whsec_Cp8vWW3tAsb4sjbxlJNJZRTcXr7k3tUO")
@@ -67,7 +68,7 @@ final class SimulateSendEndToEndTests: XCTestCase {
         let keys = try PayPalSimulatorKeys.loadOrCreate(in: keysFolder)
         let api = try RunningSimulator(PayPalAPISimulator(clientID: "client", clientSecret: "secret"))
         defer { api.stop() }
-        let gateway = try SimulatorTestGateway(payment: PayPalFunctions.payment, webhook: PayPalFunctions.webhook, environment: [
+        let gateway = try SimulatorTestGateway(payment: PayPalFunctions.payment.definition, webhook: PayPalFunctions.webhook.definition, environment: [
             "PAYPAL_CLIENT_ID": "client", "PAYPAL_CLIENT_SECRET": "secret", "PAYPAL_API_BASE": api.base,
             "PAYPAL_WEBHOOK_ID": "1RA38OJBD27GIGDOG", "PAYPAL_WEBHOOK_CERT": keys.certificatePath,
         ])
@@ -96,7 +97,7 @@ final class SimulateSendEndToEndTests: XCTestCase {
     func testBraintreeScenarios() throws {
         let api = try RunningSimulator(BraintreeAPISimulator(merchantID: "e2e_merchant", publicKey: "266p1obt9xbv5l1m", privateKey: "c0e4ff2f93095daa36d4ad89bf038ba8"))
         defer { api.stop() }
-        let gateway = try SimulatorTestGateway(payment: BraintreeFunctions.payment, webhook: BraintreeFunctions.webhook, environment: [
+        let gateway = try SimulatorTestGateway(payment: BraintreeFunctions.payment.definition, webhook: BraintreeFunctions.webhook.definition, environment: [
             "BRAINTREE_MERCHANT_ID": "e2e_merchant", "BRAINTREE_PUBLIC_KEY": "266p1obt9xbv5l1m", "BRAINTREE_PRIVATE_KEY": "c0e4ff2f93095daa36d4ad89bf038ba8",
             "BRAINTREE_API_BASE": api.base,
         ])

@@ -2,7 +2,8 @@ import BraintreeProvider
 import Foundation
 import LocalCloud
 import PaymentsCore
-import PaymentsHTTP
+import Platform
+import CurlHTTP
 import PayPalProvider
 import StripeProvider
 import XCTest

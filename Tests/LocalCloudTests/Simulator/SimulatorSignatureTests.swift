@@ -3,7 +3,9 @@ import BraintreeProvider
 import Foundation
 import LocalCloud
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import PaymentsStores
+import SQLiteAdapter
 import PayPalProvider
 import StripeProvider
 import XCTest

@@ -1,8 +1,9 @@
 import Foundation
-import FunctionSupport
+import FunctionHost
 import LocalCloud
 import PaymentsCore
-import PaymentsHTTP
+import Platform
+import CurlHTTP
 import TestSupport
 import XCTest
 

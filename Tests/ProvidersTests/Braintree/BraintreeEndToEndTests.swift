@@ -2,7 +2,8 @@ import Foundation
 import Synchronization
 import Testing
 import PaymentsCore
-import PaymentsHTTP
+import Platform
+import CurlHTTP
 import TestSupport
 @testable import BraintreeProvider
 

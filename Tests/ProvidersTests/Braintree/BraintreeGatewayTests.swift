@@ -2,7 +2,8 @@ import Foundation
 import Synchronization
 import Testing
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import SQLiteAdapter
 @testable import BraintreeProvider
 
 /// The fake Braintree API: the shared fake, with Braintree's fixtures.

@@ -1,5 +1,6 @@
 import Foundation
 import PaymentsCore
+import Platform
 @testable import BraintreeProvider
 
 /// Braintree's row in the shared webhook catalogue: notifications made and parsed back by Braintree's

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import SQLiteAdapter
 @testable import BraintreeProvider
 
 /// Braintree's webhook beyond the shared catalogue: the signature's corner cases, every fixture kind,

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BraintreeProvider
+import Platform
 
 @Suite struct SafeXMLTests {
     func parse(_ text: String, limits: SafeXML.Limits = .init()) throws -> SafeXML.Element {

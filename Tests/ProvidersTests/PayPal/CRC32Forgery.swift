@@ -1,4 +1,5 @@
 @testable import PayPalProvider
+import Platform
 
 /// Forges a body with a chosen CRC-32, as an attacker replaying a PayPal delivery would: CRC-32 is
 /// affine over GF(2), so the low four bits of each byte of a placeholder (written as `` ` `` and

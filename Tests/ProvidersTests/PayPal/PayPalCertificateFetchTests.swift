@@ -1,5 +1,6 @@
 import Foundation
 import PaymentsCore
+import Platform
 @testable import PayPalProvider
 import Testing
 

@@ -1,5 +1,6 @@
 @testable import PayPalProvider
 import Testing
+import Platform
 
 /// Regression tests for what fuzzing found in the PAYPAL-CERT-URL allowlist (fuzz/, the
 /// paypal-transmission target; docs/security.md, "Fuzzing").

@@ -1,8 +1,10 @@
 import Foundation
-import FunctionSupport
+import FunctionHost
 import PaymentsCore
-import PaymentsHTTP
-import PaymentsSQLite
+import Platform
+import PaymentsStores
+import CurlHTTP
+import SQLiteAdapter
 @testable import PayPalProvider
 import TestSupport
 import Testing
@@ -254,10 +256,10 @@ import Testing
 
     // MARK: Function definitions
 
-    func dependencies(_ environment: [String: String], client: any HTTPClient = PayPalFakeHTTP(), store: (any PaymentStore)? = nil) throws -> FunctionDependencies {
+    func dependencies(_ environment: [String: String], client: any HTTPClient = PayPalFakeHTTP(), store: (any PaymentStore)? = nil) throws -> PaymentsDependencies {
         let store = try store ?? makeTemporaryStore()
-        return FunctionDependencies(store: store, clock: FixedClock(PayPalFixtures.baseTime), httpClient: client,
-                                    environment: environment, logger: .discarding, transmissions: try PayPalFixtures.ledger(beside: store))
+        return PaymentsDependencies(FunctionDependencies(clock: FixedClock(PayPalFixtures.baseTime), httpClient: client, environment: environment, logger: .discarding),
+                                    store: store, transmissions: try PayPalFixtures.ledger(beside: store))
     }
 
     @Test func functionsNameTheirMissingSettings() throws {

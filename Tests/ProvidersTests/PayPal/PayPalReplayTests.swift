@@ -1,7 +1,9 @@
 import Foundation
-import FunctionSupport
+import FunctionHost
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import PaymentsStores
+import SQLiteAdapter
 @testable import PayPalProvider
 import Testing
 
@@ -130,7 +132,7 @@ import Testing
             "PAYMENTS_STORE": "sqlite:\(path)", "PAYPAL_CLIENT_ID": "replay-client", "PAYPAL_CLIENT_SECRET": "replay-secret",
             "PAYPAL_WEBHOOK_ID": PayPalFixtures.webhookID, "PAYPAL_WEBHOOK_CERT": PayPalFixtures.certsDirectory + "/leaf.pem",
         ]
-        let runtime = try FunctionRuntime(PayPalFunctions.webhook, environment: environment, logger: .discarding,
+        let runtime = try FunctionRuntime(PayPalFunctions.webhook.definition, environment: environment, logger: .discarding,
                                           httpClient: PayPalFakeHTTP(), clock: FixedClock(Self.now))
         let store = try SQLitePaymentStore(path: path)
         let payment = try PayPalFixtures.seedPayment(in: store)

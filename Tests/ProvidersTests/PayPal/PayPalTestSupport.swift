@@ -2,7 +2,9 @@ import _CryptoExtras
 import Crypto
 import Foundation
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import PaymentsStores
+import SQLiteAdapter
 @testable import PayPalProvider
 import SwiftASN1
 import X509

@@ -1,5 +1,6 @@
 import Foundation
 import PaymentsCore
+import Platform
 @testable import PayPalProvider
 
 /// PayPal's row in the shared webhook catalogue: deliveries signed by scripts/paypal_webhooks.py

@@ -1,6 +1,8 @@
 import Foundation
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import PaymentsStores
+import SQLiteAdapter
 @testable import PayPalProvider
 import Testing
 

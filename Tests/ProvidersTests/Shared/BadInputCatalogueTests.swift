@@ -2,8 +2,10 @@ import Foundation
 import Synchronization
 import Testing
 import PaymentsCore
-import PaymentsSQLite
-import FunctionSupport
+import Platform
+import PaymentsStores
+import SQLiteAdapter
+import FunctionHost
 import StripeProvider
 import PayPalProvider
 import BraintreeProvider
@@ -85,9 +87,9 @@ struct FunctionRig {
 
     init(_ function: String) throws {
         let definitions: [String: FunctionDefinition] = [
-            "stripe-payment": StripeFunctions.payment, "stripe-webhook": StripeFunctions.webhook,
-            "paypal-payment": PayPalFunctions.payment, "paypal-webhook": PayPalFunctions.webhook,
-            "braintree-payment": BraintreeFunctions.payment, "braintree-webhook": BraintreeFunctions.webhook,
+            "stripe-payment": StripeFunctions.payment.definition, "stripe-webhook": StripeFunctions.webhook.definition,
+            "paypal-payment": PayPalFunctions.payment.definition, "paypal-webhook": PayPalFunctions.webhook.definition,
+            "braintree-payment": BraintreeFunctions.payment.definition, "braintree-webhook": BraintreeFunctions.webhook.definition,
         ]
         let kits: [String: any WebhookTestKit] = ["stripe-webhook": StripeWebhookKit(), "paypal-webhook": PayPalWebhookKit(), "braintree-webhook": BraintreeWebhookKit()]
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("catalogue-\(UUID().uuidString).sqlite").path

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import PaymentsCore
+import Platform
 
 /// An HTTPClient that answers from a closure and records every request: a provider's API in unit tests.
 final class FakeHTTPClient: HTTPClient, Sendable {

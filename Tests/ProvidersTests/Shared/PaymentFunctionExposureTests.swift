@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import PaymentsStores
+import SQLiteAdapter
 @testable import StripeProvider
 
 /// What the payment function's answers must not give away: the customer's contact on `GET /payments/{id}`

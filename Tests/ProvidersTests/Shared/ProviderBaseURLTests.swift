@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import PaymentsCore
-import FunctionSupport
+import Platform
+import FunctionHost
 import StripeProvider
 import PayPalProvider
 import BraintreeProvider
@@ -10,10 +11,10 @@ import BraintreeProvider
 /// setting: the provider's credentials would otherwise cross the network in clear text.
 @Suite struct ProviderBaseURLTests {
     static let functions: [(FunctionDefinition, String, String)] = [
-        (StripeFunctions.payment, "STRIPE_API_BASE", "http://api.stripe.com"),
-        (PayPalFunctions.payment, "PAYPAL_API_BASE", "http://api-m.paypal.com"),
-        (PayPalFunctions.webhook, "PAYPAL_API_BASE", "http://api-m.sandbox.paypal.com"),
-        (BraintreeFunctions.payment, "BRAINTREE_API_BASE", "http://api.braintreegateway.com"),
+        (StripeFunctions.payment.definition, "STRIPE_API_BASE", "http://api.stripe.com"),
+        (PayPalFunctions.payment.definition, "PAYPAL_API_BASE", "http://api-m.paypal.com"),
+        (PayPalFunctions.webhook.definition, "PAYPAL_API_BASE", "http://api-m.sandbox.paypal.com"),
+        (BraintreeFunctions.payment.definition, "BRAINTREE_API_BASE", "http://api.braintreegateway.com"),
     ]
 
     static func environment() -> [String: String] {

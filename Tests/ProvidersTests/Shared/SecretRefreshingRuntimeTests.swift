@@ -1,10 +1,11 @@
 import Foundation
 import Synchronization
 import Testing
-import AWSAdapters
-import FunctionSupport
+import AWSClients
+import FunctionHost
 import PaymentsCore
-import PaymentsHTTP
+import Platform
+import CurlHTTP
 import TestSupport
 @testable import StripeProvider
 
@@ -52,7 +53,7 @@ import TestSupport
 
     @Test func theParameterIsReadDecryptedAndARotatedValueIsUsedOnceOlderThanTheMaxAge() throws {
         try put(first)
-        var runtime = try SecretRefreshingRuntime(StripeFunctions.webhook, environment: environment, logger: .discarding, clock: clock)
+        var runtime = try SecretRefreshingRuntime(StripeFunctions.webhook.definition, environment: environment, logger: .discarding, clock: clock)
         #expect(runtime.references.parameters == ["STRIPE_WEBHOOK_SECRET": parameter])
         #expect(runtime.maxAge == 30)
         // moto answers a SecureString read without decryption as "kms:alias/aws/ssm:VALUE": a 200 proves WithDecryption.
@@ -73,7 +74,7 @@ import TestSupport
         try put(first)
         let lines = Mutex<[String]>([])
         let logger = Logger(function: "stripe-webhook") { line in lines.withLock { $0.append(line) } }
-        var runtime = try SecretRefreshingRuntime(StripeFunctions.webhook, environment: environment, logger: logger, clock: clock)
+        var runtime = try SecretRefreshingRuntime(StripeFunctions.webhook.definition, environment: environment, logger: logger, clock: clock)
         _ = try ssm.call("DeleteParameter", .object(["Name": .string(parameter)]))
         clock.instant += 31
         var context = testContext
@@ -93,7 +94,7 @@ import TestSupport
 
     @Test func aMissingParameterIsAnInitErrorNamingTheSettingAndTheParameter() throws {
         let error = try #require(throws: ConfigurationError.self) {
-            try SecretRefreshingRuntime(StripeFunctions.webhook, environment: environment, logger: .discarding, clock: clock)
+            try SecretRefreshingRuntime(StripeFunctions.webhook.definition, environment: environment, logger: .discarding, clock: clock)
         }
         #expect(error.description.contains("STRIPE_WEBHOOK_SECRET"))
         #expect(error.description.contains("\(parameter) does not exist"))
@@ -102,7 +103,7 @@ import TestSupport
     @Test func aParameterHoldingAPlaceholderStopsTheFunctionWithoutQuotingIt() throws {
         try put("whsec_pending")
         let error = try #require(throws: ConfigurationError.self) {
-            try SecretRefreshingRuntime(StripeFunctions.webhook, environment: environment, logger: .discarding, clock: clock)
+            try SecretRefreshingRuntime(StripeFunctions.webhook.definition, environment: environment, logger: .discarding, clock: clock)
         }
         #expect(error.description.contains("STRIPE_WEBHOOK_SECRET") && !error.description.contains("whsec_pending"))
     }
@@ -110,7 +111,7 @@ import TestSupport
     @Test func plainValuesNeverCallSSM() throws {
         let calls = FakeHTTPClient { _ in HTTPResponse(status: 500) }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("plain-\(UUID().uuidString).sqlite").path
-        var runtime = try SecretRefreshingRuntime(StripeFunctions.webhook, environment: ["PAYMENTS_STORE": "sqlite:\(path)", "STRIPE_WEBHOOK_SECRET": first],
+        var runtime = try SecretRefreshingRuntime(StripeFunctions.webhook.definition, environment: ["PAYMENTS_STORE": "sqlite:\(path)", "STRIPE_WEBHOOK_SECRET": first],
                                                   logger: .discarding, httpClient: calls, clock: clock)
         #expect(runtime.references.isEmpty)
         clock.instant += 3600

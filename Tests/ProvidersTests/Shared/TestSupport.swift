@@ -1,6 +1,8 @@
 import Foundation
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import PaymentsStores
+import SQLiteAdapter
 
 /// A real SQLite store in a fresh temporary file.
 func makeTemporaryStore() throws -> SQLitePaymentStore {

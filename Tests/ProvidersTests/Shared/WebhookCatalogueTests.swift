@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import SQLiteAdapter
 import TestSupport
 
 /// The bad-input and ordering catalogue shared by every provider: same cases, one row per provider.

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import FunctionSupport
+import FunctionHost
 import PaymentsCore
+import Platform
 import TestSupport
 @testable import BraintreeProvider
 @testable import PayPalProvider
@@ -94,7 +95,7 @@ struct WebhookCredentialShapeTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("placeholder-\(UUID().uuidString).sqlite").path
         let environment = ["PAYMENTS_STORE": "sqlite:\(path)", "STRIPE_WEBHOOK_SECRET": "whsec_pending"]
         let error = try #require(throws: ConfigurationError.self) {
-            try FunctionRuntime(StripeFunctions.webhook, environment: environment, logger: .discarding, httpClient: FakeHTTPClient { _ in
+            try FunctionRuntime(StripeFunctions.webhook.definition, environment: environment, logger: .discarding, httpClient: FakeHTTPClient { _ in
                 Issue.record("nothing is called before the function starts")
                 return HTTPResponse(status: 500)
             }, clock: FixedClock(StripeWebhookKit().signedAt))
@@ -104,9 +105,9 @@ struct WebhookCredentialShapeTests {
         // The same delivery, with a real secret configured, is verified: the refusal is the secret's shape alone.
         let signed = StripeWebhookKit.signed(try StripeWebhookKit().successDelivery(), body: try StripeWebhookKit().successDelivery().body ?? "",
                                              secret: StripeWebhookKit.secret)
-        let runtime = try FunctionRuntime(StripeFunctions.webhook, environment: environment.merging(["STRIPE_WEBHOOK_SECRET": StripeWebhookKit.secret]) { $1 },
+        let runtime = try FunctionRuntime(StripeFunctions.webhook.definition, environment: environment.merging(["STRIPE_WEBHOOK_SECRET": StripeWebhookKit.secret]) { $1 },
                                           logger: .discarding, clock: FixedClock(StripeWebhookKit().signedAt))
-        guard case .http(let handler) = runtime.handler else { Issue.record("stripe-webhook is an HTTP function"); return }
+        guard let handler = runtime.handler as? any RequestHandler else { Issue.record("stripe-webhook is an HTTP function"); return }
         #expect(try handler.handle(signed, context: testContext).statusCode == 200)
     }
 
@@ -115,17 +116,17 @@ struct WebhookCredentialShapeTests {
         let paypal = ["PAYMENTS_STORE": "sqlite:\(path)", "PAYPAL_CLIENT_ID": "id", "PAYPAL_CLIENT_SECRET": "secret", "PAYPAL_WEBHOOK_ID": "WH-1",
                       "PAYPAL_WEBHOOK_CERT": Fixtures.root.appendingPathComponent("PayPal/certs/leaf.pem").path]
         let paypalError = try #require(throws: ConfigurationError.self) {
-            try FunctionRuntime(PayPalFunctions.webhook, environment: paypal, logger: .discarding)
+            try FunctionRuntime(PayPalFunctions.webhook.definition, environment: paypal, logger: .discarding)
         }
         #expect(paypalError.description.contains("PAYPAL_WEBHOOK_ID") && !paypalError.description.contains("WH-1"))
-        _ = try FunctionRuntime(PayPalFunctions.webhook, environment: paypal.merging(["PAYPAL_WEBHOOK_ID": PayPalFixtures.webhookID]) { $1 }, logger: .discarding)
+        _ = try FunctionRuntime(PayPalFunctions.webhook.definition, environment: paypal.merging(["PAYPAL_WEBHOOK_ID": PayPalFixtures.webhookID]) { $1 }, logger: .discarding)
 
         let braintree = ["PAYMENTS_STORE": "sqlite:\(path)", "BRAINTREE_PUBLIC_KEY": BraintreeWebhookKit.publicKey, "BRAINTREE_PRIVATE_KEY": "private_key"]
         let braintreeError = try #require(throws: ConfigurationError.self) {
-            try FunctionRuntime(BraintreeFunctions.webhook, environment: braintree, logger: .discarding)
+            try FunctionRuntime(BraintreeFunctions.webhook.definition, environment: braintree, logger: .discarding)
         }
         #expect(braintreeError.description.contains("BRAINTREE_PRIVATE_KEY") && !braintreeError.description.contains("private_key"))
-        _ = try FunctionRuntime(BraintreeFunctions.webhook, environment: braintree.merging(["BRAINTREE_PRIVATE_KEY": BraintreeWebhookKit.privateKey]) { $1 },
+        _ = try FunctionRuntime(BraintreeFunctions.webhook.definition, environment: braintree.merging(["BRAINTREE_PRIVATE_KEY": BraintreeWebhookKit.privateKey]) { $1 },
                                 logger: .discarding)
     }
 }

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import PaymentsStores
+import SQLiteAdapter
 
 /// One webhook function over a fresh store holding a kit's payment: what every webhook test drives.
 struct WebhookHarness {

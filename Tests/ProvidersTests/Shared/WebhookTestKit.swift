@@ -1,6 +1,7 @@
 import Foundation
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import SQLiteAdapter
 
 /// One provider's webhook as the shared catalogue (`WebhookCatalogueTests`) exercises it.
 /// Each provider's tests supply one kit; the catalogue runs the same cases against all of them.

@@ -1,5 +1,6 @@
 import Crypto
 import PaymentsCore
+import Platform
 import PropertyBased
 @testable import StripeProvider
 import Testing

@@ -1,7 +1,9 @@
 import Foundation
 import XCTest
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import PaymentsStores
+import SQLiteAdapter
 @testable import StripeProvider
 
 /// `POST /payments/stripe` against a fake Stripe API answering with Stripe's documented bodies.

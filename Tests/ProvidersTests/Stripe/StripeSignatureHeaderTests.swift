@@ -1,4 +1,5 @@
 import PaymentsCore
+import Platform
 import PropertyBased
 @testable import StripeProvider
 import Testing

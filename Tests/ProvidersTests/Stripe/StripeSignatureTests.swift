@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import PaymentsCore
+import Platform
 @testable import StripeProvider
 
 /// Stripe-Signature verification, over the SDK-signed fixtures and edge cases of the header.

@@ -1,5 +1,6 @@
 import Foundation
 import PaymentsCore
+import Platform
 @testable import StripeProvider
 
 /// Stripe's row in the shared webhook catalogue: events signed by Stripe's Python SDK

@@ -1,10 +1,12 @@
 import Foundation
 import Testing
-import AWSAdapters
+import AWSClients
 import DeliveryService
-import FunctionSupport
+import FunctionHost
 import NotificationService
 import PaymentsCore
+import Platform
+import OutboxRelayFunction
 import TestSupport
 
 /// A consumer's table has an outbox-relay of its own in AWS (terraform/consumers.tf,
@@ -76,11 +78,11 @@ struct ConsumerOutboxRelayOnMotoTests {
             return .object(members)
         }
         let environment = [
-            "PAYMENTS_STORE": "dynamodb:\(table.name)", "PAYMENTS_EVENTS": "eventbridge:\(bus)",
+            "OUTBOX_TABLE": table.name, "OUTBOX_EVENTS": "eventbridge:\(bus)",
             "AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL": server.endpoint,
             "AWS_ACCESS_KEY_ID": Moto.credentials.accessKeyID, "AWS_SECRET_ACCESS_KEY": Moto.credentials.secretAccessKey,
         ]
-        let relay = try FunctionRuntime(OutboxStreamRelay.definition, environment: environment, logger: .discarding)
+        let relay = try FunctionRuntime(OutboxRelayFunction.definition, environment: environment, logger: .discarding)
         let answer = try relay.invoke(event: JSONWriter.bytes(.object(["Records": .array(lambdaRecords)])),
                                       context: InvocationContext(requestID: "relay-1", logger: .discarding))
         #expect(String(decoding: answer, as: UTF8.self) == #"{"batchItemFailures":[]}"#, "every record acknowledged")

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
-import AWSAdapters
+import AWSClients
 import DeliveryService
 import NotificationService
 import PaymentsCore
-import PaymentsHTTP
+import Platform
+import CurlHTTP
 import TestSupport
 
 /// The consumers against moto: their DynamoDB stores, EventBridge -> SQS for Delivery, SNS -> SQS per

@@ -1,8 +1,9 @@
 import Foundation
 import PaymentsCore
-import PaymentsHTTP
+import Platform
+import CurlHTTP
 import TestSupport
-import AWSAdapters
+import AWSClients
 
 /// Clients on the shared moto server (one per test process), with test credentials and a short retry budget.
 enum Moto {

@@ -1,6 +1,7 @@
 import BraintreeProvider
 import Foundation
 import PaymentsCore
+import Platform
 import Synchronization
 
 /// Braintree's XML gateway API as `BraintreeGateway` calls it, in memory, behaving like

@@ -1,6 +1,7 @@
 import _CryptoExtras
 import Foundation
 import PaymentsCore
+import Platform
 import PayPalProvider
 import Synchronization
 

@@ -1,5 +1,6 @@
 import Foundation
 import PaymentsCore
+import Platform
 import StripeProvider
 import Synchronization
 

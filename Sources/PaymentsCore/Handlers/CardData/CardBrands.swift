@@ -1,3 +1,5 @@
+import Platform
+
 /// The card brands' issuer prefixes and issued lengths, and the Luhn check.
 ///
 /// From 16 to 19 digits the rule is generous on purpose (any number starting 4, 5 or 6, and the

@@ -1,3 +1,5 @@
+import Platform
+
 extension CardData {
     /// Names that only card data goes by, matched against the whole name: its words (split at `_`,
     /// `-`, spaces, dots and case changes) lower-cased and joined, so `card_number`, `cardNumber` and

@@ -1,3 +1,5 @@
+import Platform
+
 /// Digit groups that their context shows to be something other than a card number. Each rule is as
 /// narrow as the measured false alarms needed (CardDataCorpusTests), since each one is also a way
 /// a card number could be written and not be seen.

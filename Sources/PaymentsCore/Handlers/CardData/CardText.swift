@@ -1,3 +1,5 @@
+import Platform
+
 /// Text as the card number search reads it.
 enum CardText {
     /// Whether `text` has at least `minimum` decimal digits (of any script).

@@ -1,3 +1,5 @@
+import Platform
+
 /// A run of decimal digits in normalised text: where its digits are in `DigitScan.digits` and where
 /// it was in the text.
 struct DigitGroup {

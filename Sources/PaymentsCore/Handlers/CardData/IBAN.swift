@@ -1,3 +1,5 @@
+import Platform
+
 /// International Bank Account Numbers (ISO 13616): a country code, two check digits and the
 /// country's fixed number of letters and digits, written in one piece or in groups of four
 /// separated by single spaces, valid when the mod-97 check gives 1.

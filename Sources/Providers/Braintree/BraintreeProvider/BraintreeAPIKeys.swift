@@ -1,4 +1,5 @@
 import PaymentsCore
+import Platform
 
 /// `BRAINTREE_PUBLIC_KEY` and `BRAINTREE_PRIVATE_KEY`: the API key pair that signs Braintree's webhooks
 /// (HMAC-SHA1 keyed with the SHA-1 of the private key). Braintree issues a public key of 16 lower-case

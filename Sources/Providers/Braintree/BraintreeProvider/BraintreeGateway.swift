@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PaymentsCore
+import Platform
 import Synchronization
 
 /// Creates Braintree sale transactions through Braintree's XML gateway API.

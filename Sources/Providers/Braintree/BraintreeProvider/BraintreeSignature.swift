@@ -1,5 +1,6 @@
 import Crypto
 import PaymentsCore
+import Platform
 
 /// Braintree's webhook signature, as the official SDKs check it (braintree-python 4.48.0,
 /// `webhook_notification_gateway.py` and `util/crypto.py`; see scripts/braintree_webhooks.py):

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PaymentsCore
+import Platform
 
 /// Verifies `POST /webhooks/braintree` deliveries and reads the notifications that move payments.
 ///

@@ -1,3 +1,5 @@
+import Platform
+
 /// A small, strict XML reader for Braintree's gateway answers and webhook payloads.
 ///
 /// It reads only what Braintree sends: elements, attributes, text, CDATA, comments and an optional

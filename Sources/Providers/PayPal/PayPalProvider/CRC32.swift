@@ -1,3 +1,5 @@
+import Platform
+
 /// CRC-32 as zlib computes it (IEEE 802.3: reflected polynomial 0xEDB88320, initial value and
 /// final XOR 0xFFFFFFFF). PayPal signs the CRC-32 of the raw webhook body as an unsigned decimal.
 public enum CRC32 {

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PaymentsCore
+import Platform
 import Synchronization
 
 /// OAuth 2.0 client-credentials tokens (https://developer.paypal.com/api/rest/authentication/),

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PaymentsCore
+import Platform
 import SwiftASN1
 import Synchronization
 import X509

@@ -4,6 +4,8 @@ import FoundationEssentials
 import Foundation
 #endif
 import PaymentsCore
+import Platform
+import PaymentsStores
 
 /// The two PayPal functions.
 ///
@@ -18,11 +20,11 @@ import PaymentsCore
 public enum PayPalFunctions {
     public static let defaultAPIBase = "https://api-m.paypal.com"
 
-    public static let payment = FunctionDefinition(name: "paypal-payment", routes: ["POST /payments/paypal", "GET /payments/{id}"]) { dependencies in
-        PaymentFunction(gateway: PayPalGateway(tokens: try tokens(dependencies)), store: try dependencies.store, clock: dependencies.clock)
+    public static let payment = PaymentsFunction(name: "paypal-payment", routes: ["POST /payments/paypal", "GET /payments/{id}"]) { dependencies in
+        PaymentFunction(gateway: PayPalGateway(tokens: try tokens(dependencies)), store: dependencies.store, clock: dependencies.clock)
     }
 
-    public static let webhook = FunctionDefinition(name: "paypal-webhook", routes: ["POST /webhooks/paypal"]) { dependencies in
+    public static let webhook = PaymentsFunction(name: "paypal-webhook", routes: ["POST /webhooks/paypal"]) { dependencies in
         let tokens = try tokens(dependencies)
         let webhookID = try PayPalWebhookID(setting: try dependencies.setting(PayPalWebhookID.setting)).value
         let method: PayPalWebhookVerifier.Method
@@ -33,13 +35,13 @@ public enum PayPalFunctions {
         }
         let authenticator = PayPalWebhookAuthenticator(
             verifier: PayPalWebhookVerifier(webhookID: webhookID, method: method),
-            transmissions: try dependencies.transmissionLedger,
-            capture: .init(gateway: PayPalGateway(tokens: tokens), store: try dependencies.store, logger: dependencies.logger)
+            transmissions: dependencies.transmissions,
+            capture: .init(gateway: PayPalGateway(tokens: tokens), store: dependencies.store, logger: dependencies.logger)
         )
-        return WebhookFunction(authenticator: authenticator, store: try dependencies.store, clock: dependencies.clock)
+        return WebhookFunction(authenticator: authenticator, store: dependencies.store, clock: dependencies.clock)
     }
 
-    static func tokens(_ dependencies: FunctionDependencies) throws(ConfigurationError) -> PayPalAccessTokens {
+    static func tokens(_ dependencies: PaymentsDependencies) throws(ConfigurationError) -> PayPalAccessTokens {
         PayPalAccessTokens(
             clientID: try dependencies.setting("PAYPAL_CLIENT_ID"),
             clientSecret: try dependencies.setting("PAYPAL_CLIENT_SECRET"),
@@ -48,7 +50,7 @@ public enum PayPalFunctions {
         )
     }
 
-    static func certificates(_ dependencies: FunctionDependencies) throws(ConfigurationError) -> PayPalCertificates {
+    static func certificates(_ dependencies: PaymentsDependencies) throws(ConfigurationError) -> PayPalCertificates {
         if let path = dependencies.environment["PAYPAL_WEBHOOK_CERT"], !path.isEmpty {
             guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else {
                 throw ConfigurationError("PAYPAL_WEBHOOK_CERT names a file that cannot be read")

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PaymentsCore
+import Platform
 
 /// Creates PayPal Orders v2 orders (https://developer.paypal.com/docs/api/orders/v2/#orders_create)
 /// and captures them once the buyer has approved.

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PaymentsCore
+import Platform
 
 /// PayPal's error object (https://developer.paypal.com/api/rest/responses/#link-failedrequests).
 struct PayPalErrorBody: Decodable {

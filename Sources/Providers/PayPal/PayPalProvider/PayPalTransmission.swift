@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PaymentsCore
+import Platform
 
 /// The PAYPAL-* headers of one webhook delivery
 /// (https://developer.paypal.com/api/rest/webhooks/rest/#link-eventheadervalidation).

@@ -5,6 +5,7 @@ import Foundation
 #endif
 import _CryptoExtras
 import Crypto
+import Platform
 
 /// PayPal's transmission signature (see `PayPalWebhookVerifier`): base64 RSASSA-PKCS1-v1_5 SHA-256 over
 /// `<transmission id>|<transmission time>|<webhook id>|<CRC-32 of the body, unsigned decimal>`:

@@ -5,6 +5,7 @@ import Foundation
 #endif
 import Crypto
 import PaymentsCore
+import Platform
 
 /// Verifies `POST /webhooks/paypal` deliveries and reads the events that move payments.
 ///

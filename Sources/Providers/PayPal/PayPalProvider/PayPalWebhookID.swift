@@ -1,4 +1,5 @@
 import PaymentsCore
+import Platform
 
 /// `PAYPAL_WEBHOOK_ID`: the id PayPal gave the webhook, which is part of every string PayPal signs for it.
 /// PayPal's API allows `^[a-zA-Z0-9]+$` of at most 50 characters and issues 17 upper-case letters and

@@ -6,6 +6,7 @@ import Foundation
 import _CryptoExtras
 import Crypto
 import PaymentsCore
+import Platform
 import X509
 
 /// Proves a webhook delivery came from PayPal.

@@ -1,3 +1,5 @@
+import Platform
+
 /// A cache of at most `capacity` entries that, when full, drops only its least recently used entry.
 /// Emptying a full cache instead would let anyone who can add entries push out the ones in use.
 /// Small by design (PayPal has a handful of certificates): lookups are linear in `capacity`.

@@ -1,4 +1,5 @@
 import Crypto
+import Platform
 
 /// HMAC-SHA256 (RFC 2104) with the key absorbed once: the inner and outer hash states after their
 /// padded key blocks, copied for each message. swift-crypto's `HMAC<SHA256>` computes the same, but its

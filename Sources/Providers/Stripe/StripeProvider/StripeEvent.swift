@@ -1,4 +1,5 @@
 import PaymentsCore
+import Platform
 
 /// The parts of a Stripe event (https://docs.stripe.com/api/events/object) that move a payment.
 struct StripeEvent {

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PaymentsCore
+import Platform
 
 /// Creates PaymentIntents (https://docs.stripe.com/api/payment_intents/create).
 public struct StripeGateway: PaymentGateway {

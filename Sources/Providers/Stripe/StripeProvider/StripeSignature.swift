@@ -1,5 +1,6 @@
 import Crypto
 import PaymentsCore
+import Platform
 
 /// Stripe's webhook signature scheme (https://docs.stripe.com/webhooks#verify-manually):
 /// `Stripe-Signature: t=TIMESTAMP,v1=HEX[,v1=HEX…]` where each v1 is HMAC-SHA256(secret, "TIMESTAMP.BODY").

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PaymentsCore
+import Platform
 
 /// Verifies `POST /webhooks/stripe` deliveries and reads the events that move payments.
 public struct StripeWebhookAuthenticator: WebhookAuthenticator {

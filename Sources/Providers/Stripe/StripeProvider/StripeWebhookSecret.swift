@@ -1,4 +1,5 @@
 import PaymentsCore
+import Platform
 
 /// `STRIPE_WEBHOOK_SECRET`: one endpoint signing secret, or several separated by commas while a secret
 /// is being rolled. Each must be what Stripe issues: `whsec_` and at least 32 letters and digits (the

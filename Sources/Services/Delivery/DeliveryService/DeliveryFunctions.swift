@@ -1,6 +1,7 @@
-import AWSAdapters
+import AWSClients
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import SQLiteAdapter
 
 /// The `delivery` function. Settings: `DELIVERY_STORE` (`sqlite:PATH`, default `sqlite:delivery.sqlite`,
 /// or `dynamodb:TABLE`) and, with DynamoDB, the standard AWS variables.
@@ -11,19 +12,20 @@ import PaymentsSQLite
 public enum DeliveryFunctions {
     public static let defaultStore = "sqlite:delivery.sqlite"
 
-    public static let definition = FunctionDefinition(name: "delivery", trigger: .sqs(queue: "BUS-delivery"), usesPaymentStore: false) { dependencies in
-        .sqs(try handler(dependencies))
-    }
+    public static let definition = FunctionDefinition(name: "delivery", trigger: SQSTrigger(queue: "BUS-delivery")) { try served($0) }
 
-    public static func handler(_ dependencies: FunctionDependencies) throws -> DeliveryHandler {
+    /// The handler on the store `DELIVERY_STORE` names, and the drain of that store's outbox where no
+    /// stream carries it.
+    public static func served(_ dependencies: FunctionDependencies) throws -> Served<DeliveryHandler> {
         switch try StoreSetting("DELIVERY_STORE", environment: dependencies.environment, default: defaultStore) {
         case .sqlite(let path):
             let store = try SQLiteShipmentStore(path: path)
-            return DeliveryHandler(store: store, clock: dependencies.clock, relay: ServiceOutboxRelay(outbox: store, publisher: store.bus))
+            return Served(DeliveryHandler(store: store, clock: dependencies.clock), drain: OutboxDrain(outbox: store, publisher: store.bus))
         case .dynamoDB(let table):
             let client = try AWSJSONClient.fromEnvironment(.dynamoDB, environment: dependencies.environment, http: dependencies.httpClient,
                                                            clock: dependencies.clock, deadline: dependencies.deadline)
-            return DeliveryHandler(store: DynamoDBShipmentStore(table: DynamoDBTable(client: client, name: table)), clock: dependencies.clock)
+            return Served(DeliveryHandler(store: DynamoDBShipmentStore(table: DynamoDBTable(client: client, name: table)), clock: dependencies.clock),
+                          callsAWSOnEveryInvocation: true)
         }
     }
 }

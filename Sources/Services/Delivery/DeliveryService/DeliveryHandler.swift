@@ -1,4 +1,5 @@
 import PaymentsCore
+import Platform
 
 /// The `delivery` function: SQS batches of payment events (EventBridge envelopes), each applied to
 /// its order's shipment. Answers with a partial batch response: a record that fails (a store error,
@@ -10,13 +11,9 @@ import PaymentsCore
 public struct DeliveryHandler: SQSBatchHandler {
     public var store: any ShipmentStore
     public var clock: any WallClock
-    /// Publishes the store's outbox after the answer, where the store has no stream (SQLite).
-    public var relay: ServiceOutboxRelay?
-
-    public init(store: any ShipmentStore, clock: any WallClock, relay: ServiceOutboxRelay? = nil) {
+    public init(store: any ShipmentStore, clock: any WallClock) {
         self.store = store
         self.clock = clock
-        self.relay = relay
     }
 
     public func handle(_ batch: SQSBatch, context: InvocationContext) throws -> BatchResponse {
@@ -56,9 +53,5 @@ public struct DeliveryHandler: SQSBatchHandler {
             }
         }
         throw StoreError("the shipment of order \(event.detail.orderId) kept changing; the record is retried")
-    }
-
-    public func afterResponse(logger: Logger) {
-        relay?.drain(logger: logger)
     }
 }

@@ -3,8 +3,9 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import AWSAdapters
+import AWSClients
 import PaymentsCore
+import Platform
 
 /// `ShipmentStore` on a DynamoDB table of its own (`DELIVERY_STORE=dynamodb:TABLE`), made like the
 /// payments table (key `pk`, stream NEW_AND_OLD_IMAGES):
@@ -62,7 +63,7 @@ public struct DynamoDBShipmentStore: ShipmentStore {
             table.put(item, condition: expectedVersion.map { .version($0) } ?? .absent),
             table.put(marker, condition: .absent),
         ]
-        for event in events { items.append(table.put(try DynamoDBTable.outboxItem(event), condition: .absent)) }
+        for event in events { items.append(table.put(DynamoDBOutbox.item(event.encoded()), condition: .absent)) }
         guard let reasons = try table.transact(items) else { return .saved }
         if reasons.count > 1, reasons[1] == "ConditionalCheckFailed" { return .alreadyProcessed }
         if reasons.first == "ConditionalCheckFailed" { return .versionConflict }

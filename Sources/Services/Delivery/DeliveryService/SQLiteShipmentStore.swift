@@ -4,17 +4,18 @@ import FoundationEssentials
 import Foundation
 #endif
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import SQLiteAdapter
 
 /// `ShipmentStore` on SQLite (`DELIVERY_STORE=sqlite:PATH`), with the service's outbox and local bus
-/// (`SQLiteServiceEvents`): a shipment is one row per order, its payments' joined state a JSON column.
-public struct SQLiteShipmentStore: ShipmentStore, ServiceEventOutbox {
+/// (`SQLiteServiceFile`): a shipment is one row per order, its payments' joined state a JSON column.
+public struct SQLiteShipmentStore: ShipmentStore, Outbox {
     public let database: SQLiteDatabase
 
     public static let schemaVersion = 1
 
     public init(path: String) throws {
-        database = try SQLiteServiceEvents.openStore(
+        database = try SQLiteServiceFile.open(
             path: path, schema: Self.schema, version: Self.schemaVersion, table: "shipments",
             refusal: "DELIVERY_STORE names a file that is not a Delivery store of schema \(Self.schemaVersion): give Delivery a file of its own")
     }
@@ -75,23 +76,23 @@ public struct SQLiteShipmentStore: ShipmentStore, ServiceEventOutbox {
             }
             try connection.query("INSERT INTO processed_events (event_id, processed_at_ms) VALUES (?, ?)",
                                  [.text(processedEventID), .integer(Self.milliseconds(shipment.updatedAt))])
-            try SQLiteServiceEvents.append(events, in: connection)
+            try SQLiteOutbox.append(events.map { $0.encoded() }, in: connection)
             return .saved
         }
     }
 
-    // MARK: ServiceEventOutbox
+    // MARK: Outbox
 
-    public func unpublishedServiceEvents(limit: Int) throws -> [ServiceEvent] {
-        try SQLiteServiceEvents.unpublished(database, limit: limit)
+    public func unpublished(limit: Int) throws -> [EncodedEvent] {
+        try SQLiteOutbox(database: database).unpublished(limit: limit)
     }
 
-    public func markServiceEventsPublished(eventIDs: [String]) throws {
-        try SQLiteServiceEvents.remove(database, eventIDs: eventIDs)
+    public func markPublished(eventIDs: [String]) throws {
+        try SQLiteOutbox(database: database).markPublished(eventIDs: eventIDs)
     }
 
     /// The local bus of `shop.delivery` events, drained into after each batch.
-    public var bus: SQLiteServiceBus { SQLiteServiceBus(database: database) }
+    public var bus: SQLiteEventBus { SQLiteEventBus(database: database) }
 
     static func shipment(from row: [SQLiteValue]) throws -> Shipment {
         guard row.count == 6, let id = row[0].text, let order = row[1].text, let payments = row[2].text,

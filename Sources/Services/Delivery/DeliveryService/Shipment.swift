@@ -5,6 +5,7 @@ import Foundation
 #endif
 import Crypto
 import PaymentsCore
+import Platform
 
 /// Where an order's shipment stands, as Delivery derives it from the payment events it was told.
 public enum ShipmentStatus: String, Codable, Sendable, CaseIterable {

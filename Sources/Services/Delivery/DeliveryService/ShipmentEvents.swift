@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PaymentsCore
+import Platform
 
 /// The events Delivery publishes (source `shop.delivery`), keyed like payment events.
 public enum ShipmentEvents {

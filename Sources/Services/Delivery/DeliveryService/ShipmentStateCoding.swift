@@ -1,4 +1,5 @@
 import PaymentsCore
+import Platform
 
 /// A shipment's joined state as stored (a SQLite column, a DynamoDB attribute): a JSON object from
 /// payment id to `{"amount","refundedAmount","dispute"}`, read back strictly. Ranks are written by name.

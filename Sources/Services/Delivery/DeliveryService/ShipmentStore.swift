@@ -1,4 +1,5 @@
 import PaymentsCore
+import Platform
 
 /// Where Delivery keeps shipments: SQLite locally (`DELIVERY_STORE=sqlite:PATH`), DynamoDB in AWS
 /// (`dynamodb:TABLE`). Every change is one atomic write of the shipment (conditioned on its version),

@@ -1,4 +1,5 @@
 import DeliveryService
-import FunctionSupport
+import FunctionHost
+import Platform
 
 FunctionMain.run(DeliveryFunctions.definition)

@@ -1,4 +1,5 @@
-import FunctionSupport
+import FunctionHost
 import NotificationService
+import Platform
 
 FunctionMain.run(NotificationFunctions.definition)

@@ -1,5 +1,6 @@
-import AWSAdapters
+import AWSClients
 import PaymentsCore
+import Platform
 
 /// The email channel in AWS: SES v2 `SendEmail` from `NOTIFICATION_EMAIL_FROM` (a verified identity).
 public struct SESEmailSender: ChannelSender {

@@ -1,3 +1,5 @@
+import Platform
+
 /// An E.164 country calling code (`1`, `44`, `49`, `353`), without the `+`.
 ///
 /// Calling codes are a prefix code: no code is the start of another, and an E.164 number begins with

@@ -3,8 +3,9 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import AWSAdapters
+import AWSClients
 import PaymentsCore
+import Platform
 
 /// `NotificationStore` on a DynamoDB table of its own (`NOTIFICATION_STORE=dynamodb:TABLE`), made like
 /// the payments table (key `pk`, stream NEW_AND_OLD_IMAGES):
@@ -39,7 +40,7 @@ public struct DynamoDBNotificationStore: NotificationStore {
         item[int: "sentAt"] = Int((record.sentAt.timeIntervalSince1970 * 1000).rounded())
         item[int: "expiresAt"] = Int(record.sentAt.timeIntervalSince1970 + recordLifetime)
         var items = [table.put(item, condition: .absent)]
-        for event in events { items.append(table.put(try DynamoDBTable.outboxItem(event), condition: .absent)) }
+        for event in events { items.append(table.put(DynamoDBOutbox.item(event.encoded()), condition: .absent)) }
         guard let reasons = try table.transact(items) else { return true }
         if reasons.first == "ConditionalCheckFailed" { return false }
         throw StoreError("NotificationSent for \(record.eventID) on \(record.channel.rawValue) is already in the outbox")
@@ -48,6 +49,6 @@ public struct DynamoDBNotificationStore: NotificationStore {
     public func recordFailure(events: [ServiceEvent]) throws {
         guard !events.isEmpty else { return }
         // A repeat of the same failed attempt finds its event there already: that is no error.
-        _ = try table.transact(try events.map { table.put(try DynamoDBTable.outboxItem($0), condition: .absent) })
+        _ = try table.transact(try events.map { table.put(DynamoDBOutbox.item($0.encoded()), condition: .absent) })
     }
 }

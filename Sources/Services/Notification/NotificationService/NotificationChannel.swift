@@ -1,4 +1,5 @@
 import PaymentsCore
+import Platform
 
 /// A way of reaching a customer. Each has its own queue behind the SNS topic in AWS, so that one
 /// failing channel is retried on its own and neither blocks nor repeats the others.

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PaymentsCore
+import Platform
 
 /// The events Notification publishes (source `shop.notifications`), keyed like payment events. They
 /// never carry the recipient or the text: the bus is no place for a customer's contact twice over.

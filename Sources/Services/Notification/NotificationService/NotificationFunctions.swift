@@ -1,5 +1,6 @@
-import AWSAdapters
+import AWSClients
 import PaymentsCore
+import Platform
 
 /// The `notification` function. Settings (README's configuration table):
 /// - `NOTIFICATION_STORE`: `sqlite:PATH` (default `sqlite:notifications.sqlite`) or `dynamodb:TABLE`;
@@ -16,12 +17,12 @@ public enum NotificationFunctions {
     public static let defaultStore = "sqlite:notifications.sqlite"
 
     public static let definition = FunctionDefinition(
-        name: "notification", trigger: .sqs(queue: "BUS-notification-email, BUS-notification-sms"), usesPaymentStore: false
-    ) { dependencies in
-        .sqs(try handler(dependencies))
-    }
+        name: "notification", trigger: SQSTrigger(queue: "BUS-notification-email, BUS-notification-sms")
+    ) { try served($0) }
 
-    public static func handler(_ dependencies: FunctionDependencies) throws -> NotificationHandler {
+    /// The handler on the store `NOTIFICATION_STORE` names, and the drain of that store's outbox where
+    /// no stream carries it.
+    public static func served(_ dependencies: FunctionDependencies) throws -> Served<NotificationHandler> {
         let environment = dependencies.environment
         let enabled = try NotificationChannel.enabled(environment)
         let configured = try NotificationChannel.configured(environment)
@@ -36,8 +37,9 @@ public enum NotificationFunctions {
             let store = try SQLiteNotificationStore(path: path)
             let local = LocalChannelSender(store: store, clock: dependencies.clock)
             let senders = Dictionary(uniqueKeysWithValues: enabled.map { ($0, local as any ChannelSender) })
-            return NotificationHandler(store: store, senders: senders, enabled: enabled, configuredChannel: configured, smsPolicy: smsPolicy,
-                                       clock: dependencies.clock, relay: ServiceOutboxRelay(outbox: store, publisher: store.bus))
+            return Served(NotificationHandler(store: store, senders: senders, enabled: enabled, configuredChannel: configured,
+                                              smsPolicy: smsPolicy, clock: dependencies.clock),
+                          drain: OutboxDrain(outbox: store, publisher: store.bus))
         case .dynamoDB(let table):
             let client = try AWSJSONClient.fromEnvironment(.dynamoDB, environment: environment, http: dependencies.httpClient,
                                                            clock: dependencies.clock, deadline: dependencies.deadline)
@@ -49,8 +51,9 @@ public enum NotificationFunctions {
             if enabled.contains(.sms) {
                 senders[.sms] = SNSSMSSender(sns: SNSClient(client: client))
             }
-            return NotificationHandler(store: DynamoDBNotificationStore(table: DynamoDBTable(client: client, name: table)), senders: senders,
-                                       enabled: enabled, configuredChannel: configured, smsPolicy: smsPolicy, clock: dependencies.clock)
+            return Served(NotificationHandler(store: DynamoDBNotificationStore(table: DynamoDBTable(client: client, name: table)), senders: senders,
+                                              enabled: enabled, configuredChannel: configured, smsPolicy: smsPolicy, clock: dependencies.clock),
+                          callsAWSOnEveryInvocation: true)
         }
     }
 }

@@ -1,5 +1,6 @@
-import AWSAdapters
+import AWSClients
 import PaymentsCore
+import Platform
 
 /// The `notification` function: SQS batches of payment events from a channel's queue (each queue is
 /// subscribed to the SNS topic the bus's rule targets), raw or wrapped in SNS's envelope. Each event
@@ -21,18 +22,15 @@ public struct NotificationHandler: SQSBatchHandler {
     public var configuredChannel: NotificationChannel?
     public var smsPolicy: SMSPolicy
     public var clock: any WallClock
-    public var relay: ServiceOutboxRelay?
 
     public init(store: any NotificationStore, senders: [NotificationChannel: any ChannelSender], enabled: Set<NotificationChannel>,
-                configuredChannel: NotificationChannel? = nil, smsPolicy: SMSPolicy = SMSPolicy(), clock: any WallClock,
-                relay: ServiceOutboxRelay? = nil) {
+                configuredChannel: NotificationChannel? = nil, smsPolicy: SMSPolicy = SMSPolicy(), clock: any WallClock) {
         self.store = store
         self.senders = senders
         self.enabled = enabled
         self.configuredChannel = configuredChannel
         self.smsPolicy = smsPolicy
         self.clock = clock
-        self.relay = relay
     }
 
     /// A channel that did not take a record's message: the record is retried, on its own queue only.
@@ -115,10 +113,6 @@ public struct NotificationHandler: SQSBatchHandler {
         if let aws = error as? AWSError { return aws.status == 0 ? "TransportError" : "\(aws.type) (HTTP \(aws.status))" }
         if let failure = error as? ChannelRefusal { return failure.kind }
         return String(describing: type(of: error))
-    }
-
-    public func afterResponse(logger: Logger) {
-        relay?.drain(logger: logger)
     }
 }
 

@@ -1,4 +1,5 @@
 import PaymentsCore
+import Platform
 
 /// One message to one customer on one channel, about one payment event.
 public struct NotificationMessage: Sendable, Equatable {

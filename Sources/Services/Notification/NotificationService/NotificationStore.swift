@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PaymentsCore
+import Platform
 
 /// That a channel accepted the message about a payment event: written once per (event, channel), so a
 /// redelivered event skips the channels that already have one.

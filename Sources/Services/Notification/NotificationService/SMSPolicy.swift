@@ -1,4 +1,5 @@
 import PaymentsCore
+import Platform
 
 /// Which payment events become an SMS, and to which numbers.
 ///

@@ -4,18 +4,19 @@ import FoundationEssentials
 import Foundation
 #endif
 import PaymentsCore
-import PaymentsSQLite
+import Platform
+import SQLiteAdapter
 
 /// `NotificationStore` on SQLite (`NOTIFICATION_STORE=sqlite:PATH`): the sent-records, the service's
 /// outbox and local bus, and the local channels' messages (`channel_messages`, which the local channels
 /// write and `payments notifications` prints).
-public struct SQLiteNotificationStore: NotificationStore, ServiceEventOutbox {
+public struct SQLiteNotificationStore: NotificationStore, Outbox {
     public let database: SQLiteDatabase
 
     public static let schemaVersion = 1
 
     public init(path: String) throws {
-        database = try SQLiteServiceEvents.openStore(
+        database = try SQLiteServiceFile.open(
             path: path, schema: Self.schema, version: Self.schemaVersion, table: "sent_notifications",
             refusal: "NOTIFICATION_STORE names a file that is not a Notification store of schema \(Self.schemaVersion): give Notification a file of its own")
     }
@@ -62,7 +63,7 @@ public struct SQLiteNotificationStore: NotificationStore, ServiceEventOutbox {
                 """, [.text(record.eventID), .text(record.channel.rawValue), .text(record.detailType), .text(record.orderID),
                       .text(record.paymentID), .text(record.messageID), .integer(Self.milliseconds(record.sentAt))])
             guard connection.changes == 1 else { return false }
-            try SQLiteServiceEvents.append(events, in: connection)
+            try SQLiteOutbox.append(events.map { $0.encoded() }, in: connection)
             return true
         }
     }
@@ -71,7 +72,7 @@ public struct SQLiteNotificationStore: NotificationStore, ServiceEventOutbox {
         try database.transaction { connection in
             for event in events {
                 try connection.query("INSERT INTO outbox (event_id, event) VALUES (?, ?) ON CONFLICT (event_id) DO NOTHING",
-                                     [.text(event.id), .text(String(decoding: try event.json(), as: UTF8.self))])
+                                     [.text(event.id), .text(String(decoding: event.encoded().json, as: UTF8.self))])
             }
         }
     }
@@ -140,18 +141,18 @@ public struct SQLiteNotificationStore: NotificationStore, ServiceEventOutbox {
         return id
     }
 
-    // MARK: ServiceEventOutbox
+    // MARK: Outbox
 
-    public func unpublishedServiceEvents(limit: Int) throws -> [ServiceEvent] {
-        try SQLiteServiceEvents.unpublished(database, limit: limit)
+    public func unpublished(limit: Int) throws -> [EncodedEvent] {
+        try SQLiteOutbox(database: database).unpublished(limit: limit)
     }
 
-    public func markServiceEventsPublished(eventIDs: [String]) throws {
-        try SQLiteServiceEvents.remove(database, eventIDs: eventIDs)
+    public func markPublished(eventIDs: [String]) throws {
+        try SQLiteOutbox(database: database).markPublished(eventIDs: eventIDs)
     }
 
     /// The local bus of `shop.notifications` events, drained into after each batch.
-    public var bus: SQLiteServiceBus { SQLiteServiceBus(database: database) }
+    public var bus: SQLiteEventBus { SQLiteEventBus(database: database) }
 
     static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
     static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }

@@ -1,4 +1,5 @@
-import FunctionSupport
+import FunctionHost
 import BraintreeProvider
+import Platform
 
-FunctionMain.run(BraintreeFunctions.payment)
+FunctionMain.run(BraintreeFunctions.payment.definition)

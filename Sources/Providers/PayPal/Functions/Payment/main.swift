@@ -1,4 +1,5 @@
-import FunctionSupport
+import FunctionHost
 import PayPalProvider
+import Platform
 
-FunctionMain.run(PayPalFunctions.payment)
+FunctionMain.run(PayPalFunctions.payment.definition)

@@ -1,4 +1,5 @@
-import FunctionSupport
+import FunctionHost
 import PayPalProvider
+import Platform
 
-FunctionMain.run(PayPalFunctions.webhook)
+FunctionMain.run(PayPalFunctions.webhook.definition)

@@ -1,4 +1,5 @@
-import FunctionSupport
+import FunctionHost
 import StripeProvider
+import Platform
 
-FunctionMain.run(StripeFunctions.webhook)
+FunctionMain.run(StripeFunctions.webhook.definition)

@@ -1,0 +1,4 @@
+import FunctionHost
+import OutboxRelayFunction
+
+FunctionMain.run(OutboxRelayFunction.definition)

@@ -1,4 +1,0 @@
-import FunctionSupport
-import PaymentsCore
-
-FunctionMain.run(OutboxStreamRelay.definition)
