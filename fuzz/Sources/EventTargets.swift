@@ -33,9 +33,11 @@ extension FuzzTarget {
     static let dynamoDBStream = FuzzTarget(name: "dynamodb-stream") { bytes in
         guard let batch = try? DynamoDBStreamBatch(event: bytes) else { return }
         for record in batch.records.prefix(16) where record.newString("type") == "outbox" {
-            // What the outbox relay does with an outbox item's event (OutboxStreamRelay.event).
-            guard let text = record.newString("event") else { continue }
-            if (try? PaymentEvent(json: Array(text.utf8))) == nil { _ = try? ServiceEvent(json: Array(text.utf8)) }
+            // What the outbox relay does with an outbox item's event: read it and pass its detail on verbatim.
+            guard let text = record.newString("event"), let event = try? EncodedEvent(json: Array(text.utf8)) else { continue }
+            let detail = try? JSONValue(parsing: Array(event.detailJSON))
+            check(detail?["eventId"]?.string == event.id, "the detail passed on is not the stored event's own detail")
+            _ = try? PaymentEvent(event)
         }
     }
 }

@@ -46,20 +46,22 @@ public struct EncodedEvent: Sendable, Hashable {
     /// Reads a stored event. It must be an envelope with a string `source`, `detail-type` and `time`
     /// and an object `detail` with a string `eventId`; anything else is refused, naming what is wrong.
     public init(json bytes: [UInt8]) throws(UnreadableEvent) {
-        let envelope: JSONValue
+        // The whole text is read and checked, but only these four values are built: a drain reads one
+        // event per change written.
+        let fields: JSONCaptures
         do {
-            envelope = try JSONValue(parsing: bytes)
+            fields = try JSONCaptures(parsing: bytes, paths: Self.fieldsRead)
         } catch {
             throw UnreadableEvent("a stored event is not JSON: \(error)")
         }
-        guard case .object(let detail)? = envelope["detail"] else { throw UnreadableEvent("a stored event has no detail object") }
-        guard let id = detail["eventId"]?.string, !id.isEmpty else { throw UnreadableEvent("a stored event has no detail.eventId") }
-        guard let source = envelope["source"]?.string, let detailType = envelope["detail-type"]?.string else {
+        guard fields.hasParentObject(3) else { throw UnreadableEvent("a stored event has no detail object") }
+        guard let id = fields[3]?.string, !id.isEmpty else { throw UnreadableEvent("a stored event has no detail.eventId") }
+        guard let source = fields[0]?.string, let detailType = fields[1]?.string else {
             throw UnreadableEvent("a stored event has no source or detail-type")
         }
         // Outboxes written before this encoding hold epoch milliseconds: still read them.
         let time: Date
-        switch envelope["time"] {
+        switch fields[2] {
         case .string(let text)?:
             guard let date = Timestamp.date(text) else { throw UnreadableEvent("a stored event's time is not an RFC 3339 UTC time") }
             time = date
@@ -77,6 +79,8 @@ public struct EncodedEvent: Sendable, Hashable {
         self.time = time
         self.detailRange = range
     }
+
+    static let fieldsRead = JSONPaths([["source"], ["detail-type"], ["time"], ["detail", "eventId"]])
 
     public static func == (a: EncodedEvent, b: EncodedEvent) -> Bool { a.json == b.json }
     public func hash(into hasher: inout Hasher) { hasher.combine(json) }
