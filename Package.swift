@@ -42,7 +42,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         // Local tooling only (payments serve/emulate/simulate): never a dependency of a function binary.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
-        // Hummingbird's own dependencies, which LocalStack names directly (HTTP field names, a silent
+        // Hummingbird's own dependencies, which LocalCloud names directly (HTTP field names, a silent
         // logger, graceful shutdown): the versions Hummingbird 2.28.1 already requires.
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.14.0"),
@@ -103,7 +103,7 @@ let package = Package(
 
         // The local stack (tooling, not a function): the Lambda Runtime API emulator that runs the real
         // function binaries, the API Gateway in front of them, and the providers' simulators.
-        .target(name: "LocalStack", dependencies: [
+        .target(name: "LocalCloud", dependencies: [
             "Platform", "PaymentsCore", .product(name: "Hummingbird", package: "hummingbird"),
             // The providers' simulators: the providers' own signature code, the PayPal simulator's key and certificate.
             "StripeProvider", "BraintreeProvider", "PayPalProvider", crypto, cryptoExtras, x509, asn1,
@@ -111,13 +111,18 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
-        // Functions run in this process behind the FunctionInvoker seam (the gateway's tests, the benchmark's baseline).
-        .target(name: "InProcessFunctions", dependencies: ["LocalStack", "FunctionHost", "Platform", "PaymentsCore", "PaymentsStores", "SQLiteAdapter"]),
+        // The functions of this build run locally (tooling, not a function): their registry, the in-process
+        // runner, the local bus handing events to the consumers, serve's and relay's composition.
+        .target(name: "LocalCloudFunctions", dependencies: [
+            "LocalCloud", "FunctionHost", "LambdaRuntimeClient", "Platform", "PaymentsCore", "PaymentsStores", "SQLiteAdapter", "CurlHTTP",
+            "AWSClients", "EventRules", "OutboxRelayFunction", "StripeProvider", "PayPalProvider", "BraintreeProvider",
+            "DeliveryService", "NotificationService",
+        ]),
 
         // Command-line tool: local runtime, replay, inspection.
         .executableTarget(name: "payments", dependencies: [
             "Platform", "PaymentsCore", "PaymentsStores", "SQLiteAdapter", "CurlHTTP", "FunctionHost", "AWSClients", "OutboxRelayFunction", "StripeProvider", "PayPalProvider", "BraintreeProvider", "EventRules",
-            "DeliveryService", "NotificationService", "LocalStack", "InProcessFunctions",
+            "DeliveryService", "NotificationService", "LocalCloud", "LocalCloudFunctions",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -144,8 +149,8 @@ let package = Package(
         ]),
         // The local stack: the Lambda emulator against real child processes (a Python fixture runtime, the
         // stripe-webhook binary), the gateway, the providers' simulators.
-        .testTarget(name: "LocalStackTests", dependencies: [
-            "LocalStack", "InProcessFunctions", "StripeProvider", "PayPalProvider", "BraintreeProvider", "CurlHTTP", "SQLiteAdapter", "Platform", "PaymentsStores",
+        .testTarget(name: "LocalCloudTests", dependencies: [
+            "LocalCloud", "LocalCloudFunctions", "EventRules", "DeliveryService", "NotificationService", "StripeProvider", "PayPalProvider", "BraintreeProvider", "CurlHTTP", "SQLiteAdapter", "Platform", "PaymentsStores",
             "FunctionHost", "PaymentsCore", "TestSupport", crypto, cryptoExtras, x509, .product(name: "Hummingbird", package: "hummingbird"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "ProvidersTests", dependencies: [

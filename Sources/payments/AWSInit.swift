@@ -3,6 +3,7 @@ import Foundation
 import AWSClients
 import EventRules
 import FunctionHost
+import LocalCloudFunctions
 import PaymentsCore
 import Platform
 import PaymentsStores
@@ -43,7 +44,7 @@ struct AWSInit: ParsableCommand {
         }
         let clock = SystemClock()
         let aws = try AWSConfiguration.fromEnvironment(environment)
-        let dynamoDB = AWSJSONClient(service: .dynamoDB, configuration: aws, http: LocalHTTP.client(clock: clock), clock: clock)
+        let dynamoDB = AWSJSONClient(service: .dynamoDB, configuration: aws, http: ToolingHTTP.client(clock: clock), clock: clock)
         let setup = AWSSetup(dynamoDB: dynamoDB, events: dynamoDB.forService(.eventBridge), sqs: dynamoDB.forService(.sqs),
                              sns: SNSClient(client: dynamoDB), maxReceiveCount: maxReceiveCount)
         // The consumers' own tables, when they are configured on DynamoDB here too.

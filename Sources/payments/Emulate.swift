@@ -2,11 +2,10 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import FunctionHost
-import LocalStack
+import Platform
+import LocalCloud
 
-/// `payments emulate`: any Lambda bootstrap behind an endpoint compatible with AWS's Runtime Interface
-/// Emulator (aws-lambda-rie), without Docker. The command is started on the first invocation, with the
-/// Runtime API on a loopback port of its own (see LocalLambda).
+/// `payments emulate`: reads its options and runs a `RuntimeInterfaceEmulator`.
 struct Emulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run any Lambda bootstrap behind a Runtime-Interface-Emulator-compatible endpoint.",
@@ -32,40 +31,27 @@ struct Emulate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        func setting(_ name: String, _ fallback: Int) throws -> Int {
-            guard let text = environment[name], !text.isEmpty else { return fallback }
-            guard let value = Int(text), value > 0 else { throw ValidationError("\(name) must be a positive whole number, not '\(text)'.") }
-            return value
-        }
-        let function = LambdaFunctionConfiguration(
-            name: environment["AWS_LAMBDA_FUNCTION_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? "test_function",
-            executable: command[0],
-            arguments: Array(command.dropFirst()),
-            environment: environment,
-            timeoutSeconds: try setting("AWS_LAMBDA_FUNCTION_TIMEOUT", 300),
-            memoryMB: try setting("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 3008),
-            // RIE serves one invocation at a time; more wait their turn here (RIE would refuse them).
-            maxConcurrency: 1,
-            handler: environment["AWS_LAMBDA_FUNCTION_HANDLER"] ?? environment["_HANDLER"]
-        )
-        let lambda = LocalLambda(functions: [function])
-        let server: LoopbackHTTPServer
+        let function: LambdaFunctionConfiguration
         do {
-            server = try await InvokeAPIServer.start(invoker: lambda, function: function.name, port: port)
+            function = try RuntimeInterfaceEmulator.function(command: command, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let emulator: RuntimeInterfaceEmulator
+        do {
+            emulator = try await RuntimeInterfaceEmulator.start(function, port: port)
         } catch {
             writeStandardError("payments emulate: cannot listen on 127.0.0.1:\(port): \(error)\n")
             throw ExitCode.failure
         }
         // One unbuffered write, so a script reading our stdout sees the line at once.
-        FileHandle.standardOutput.write(Data("payments emulate: listening on http://127.0.0.1:\(server.port)/2015-03-31/functions/function/invocations\n".utf8))
+        FileHandle.standardOutput.write(Data("payments emulate: listening on \(emulator.invocationsURL)\n".utf8))
 
         // SIGINT / SIGTERM: kill the function's processes (their own process group, so a Ctrl-C at the
         // terminal reaches only this process), answer what is in flight, stop listening, exit.
         let stop = await StopSignal.wait(for: [SIGINT, SIGTERM])
         writeStandardError("payments emulate: \(stop == SIGINT ? "SIGINT" : "SIGTERM"), stopping \(function.name)\n")
-        await lambda.shutdown()
-        server.stop()
+        await emulator.stop()
     }
 }
 

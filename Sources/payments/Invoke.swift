@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import FunctionHost
+import Platform
+import LocalCloudFunctions
 
-struct Invoke: ParsableCommand {
+struct Invoke: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run one function's handler on one API Gateway event and print its response JSON.")
 
@@ -12,7 +14,7 @@ struct Invoke: ParsableCommand {
     @Option(name: .long, help: "The API Gateway HTTP API (2.0) event: a file, or - for standard input.")
     var event: String
 
-    func run() throws {
+    func run() async throws {
         guard let definition = FunctionRegistry.named(function) else {
             throw ValidationError("Unknown function '\(function)'. Known: \(FunctionRegistry.all.map(\.name).joined(separator: ", ")).")
         }
@@ -24,7 +26,9 @@ struct Invoke: ParsableCommand {
             bytes = Array(data)
         }
         do {
-            let response = try LocalFunctions().invoke(definition, event: bytes)
+            let calls = try LocalFunctionCalls.configured(environment: ProcessInfo.processInfo.environment,
+                                                          logger: standardErrorLogger(function: "payments"))
+            let response = try await calls.invoke(definition.name, event: bytes)
             print(String(decoding: response, as: UTF8.self))
         } catch {
             writeStandardError("payments invoke: \(function) failed: \(error)\n")

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
 import FunctionHost
-import PaymentsCore
 import Platform
+import LocalCloudFunctions
+import PaymentsCore
 
-struct Replay: ParsableCommand {
+struct Replay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Replay API Gateway event files, each routed to its function as API Gateway would.",
         discussion: "Folders are read recursively; their .json files are replayed in name order.")
@@ -15,14 +16,15 @@ struct Replay: ParsableCommand {
     @Flag(help: "Print each event's result as a JSON line on standard output.")
     var verbose = false
 
-    func run() throws {
+    func run() async throws {
         let files = try Self.eventFiles(paths)
         guard !files.isEmpty else { throw ValidationError("No .json event files under \(paths.joined(separator: " ")).") }
-        let functions = LocalFunctions(verbose: verbose)
+        let functions = try LocalFunctionCalls.configured(environment: ProcessInfo.processInfo.environment,
+                                                          logger: verbose ? standardErrorLogger(function: "payments") : .discarding)
         var progress = ProgressBar(total: files.count)
         var summary = ReplaySummary()
         for file in files {
-            let outcome = replay(file, functions: functions)
+            let outcome = await replay(file, functions: functions)
             summary.record(outcome)
             if verbose { print(outcome.jsonLine) }
             progress.advance()
@@ -32,7 +34,7 @@ struct Replay: ParsableCommand {
         if summary.failures > 0 { throw ExitCode.failure }
     }
 
-    func replay(_ file: String, functions: LocalFunctions) -> ReplayOutcome {
+    func replay(_ file: String, functions: LocalFunctionCalls) async -> ReplayOutcome {
         guard let data = FileManager.default.contents(atPath: file) else {
             return ReplayOutcome(file: file, function: nil, status: nil, error: "cannot read the file")
         }
@@ -42,14 +44,12 @@ struct Replay: ParsableCommand {
         } catch {
             return ReplayOutcome(file: file, function: nil, status: nil, error: error.description)
         }
-        let candidates = FunctionRegistry.candidates(method: request.method, path: request.rawPath)
-        guard !candidates.isEmpty else {
+        let candidates = (try? FunctionRegistry.candidates(method: request.method, rawPath: request.rawPath)) ?? []
+        guard let definition = await functions.firstConfigured(candidates) else {
             return ReplayOutcome(file: file, function: nil, status: nil, error: "no function serves \(request.method) \(request.rawPath)")
         }
-        // A shared route goes to the first of its functions that is configured here.
-        let definition = candidates.first { (try? functions.runtime(for: $0)) != nil } ?? candidates[0]
         do {
-            let response = try functions.invoke(definition, event: Array(data))
+            let response = try await functions.invoke(definition.name, event: Array(data))
             let decoded = try JSONDecoder().decode(APIGatewayV2Response.self, from: Data(response))
             return ReplayOutcome(file: file, function: definition.name, status: decoded.statusCode, error: nil)
         } catch {

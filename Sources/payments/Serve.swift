@@ -1,13 +1,9 @@
 import ArgumentParser
 import Foundation
-import EventRules
 import FunctionHost
-import InProcessFunctions
-import LocalStack
-import PaymentsCore
 import Platform
-import PaymentsStores
-import SQLiteAdapter
+import LocalCloudFunctions
+import LocalCloud
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,80 +42,35 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = try Self.childEnvironment(ProcessInfo.processInfo.environment)
-        let logger = standardErrorLogger(function: "payments serve")
-        let invoker: any FunctionInvoker
-        var lambda: LocalLambda?
+        let environment = LocalServeStack.childEnvironment(ProcessInfo.processInfo.environment,
+                                                           folder: FileManager.default.currentDirectoryPath)
+        let functions: LocalServeStack.Functions
         if inProcess {
-            invoker = InProcessInvoker(functions: FunctionRegistry.all, environment: environment, logger: logger)
+            functions = .inProcess
         } else {
             let folder = binPath ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
-            let missing = FunctionRegistry.all.map(\.name).filter { !FileManager.default.isExecutableFile(atPath: folder + "/" + $0) }
+            let missing = LocalServeStack.missingExecutables(in: folder)
             guard missing.isEmpty else {
                 throw ValidationError("No executable for \(missing.joined(separator: ", ")) in \(folder): build them with `swift build` (or point --bin-path at them).")
             }
-            let emulator = LocalLambda(functions: FunctionRegistry.all.map { definition in
-                LambdaFunctionConfiguration(name: definition.name, executable: folder + "/" + definition.name, environment: environment,
-                                            timeoutSeconds: timeout, memoryMB: 256, maxConcurrency: concurrency)
-            })
-            lambda = emulator
-            invoker = emulator
+            functions = .binaries(folder: folder, concurrency: concurrency)
         }
-        let routes = try FunctionRegistry.gatewayRoutes()
-        let gateway = LocalGateway(routes: routes, invoker: invoker, logger: { writeStandardError("[gateway] \($0)\n") },
-                                   integrationTimeout: .seconds(timeout + 1))
-        let bus = try Self.localBus(environment: environment, consumers: EmulatedConsumers(invoker: invoker), logger: logger)
-
-        let bound: Int
-        do {
-            bound = try await gateway.start(port: port)
-        } catch {
-            await lambda?.shutdown()
-            throw CommandFailure("the API Gateway could not listen on 127.0.0.1:\(port): \(error)")
-        }
-        bus?.start()
-        let url = "http://127.0.0.1:\(bound)"
+        let stack = try await LocalServeStack.start(functions, port: port, environment: environment, timeoutSeconds: timeout,
+                                                    logger: standardErrorLogger(function: "payments serve"),
+                                                    gatewayLog: { writeStandardError("[gateway] \($0)\n") })
         // Before the announcement: a script that waits for the line then reads the file must find it.
-        if let urlFile { try url.write(toFile: urlFile, atomically: true, encoding: .utf8) }
-        print("payments serve: API Gateway on \(url)")
-        for route in routes.table { print("  \(route.routeKey.padding(toLength: 26, withPad: " ", startingAt: 0)) → \(route.function)") }
-        print(bus == nil
-              ? "  events: \(environment["PAYMENTS_EVENTS"] ?? "sqlite") (not the local bus: relay them with `payments relay --follow`)"
-              : "  events: local bus → \(Set(try EventRules.bundled().rules.map(\.target)).sorted().joined(separator: ", ")) (`payments events --follow` shows them)")
+        if let urlFile { try stack.url.write(toFile: urlFile, atomically: true, encoding: .utf8) }
+        print("payments serve: API Gateway on \(stack.url)")
+        for route in stack.routes.table { print("  \(route.routeKey.padding(toLength: 26, withPad: " ", startingAt: 0)) → \(route.function)") }
+        if let targets = stack.deliveryTargets {
+            print("  events: local bus → \(targets.joined(separator: ", ")) (`payments events --follow` shows them)")
+        } else {
+            print("  events: \(environment["PAYMENTS_EVENTS"] ?? "sqlite") (not the local bus: relay them with `payments relay --follow`)")
+        }
         fflush(nil)
 
         let stop = await StopSignal.wait(for: [SIGINT, SIGTERM])
         writeStandardError("payments serve: \(stop == SIGINT ? "SIGINT" : "SIGTERM"), stopping\n")
-        await gateway.stop()
-        bus?.stop()
-        await lambda?.shutdown()
-    }
-
-    /// This command's environment with relative SQLite paths made absolute, so that every function, whatever
-    /// folder it is started in, opens the same files as this process and `payments show`.
-    static func childEnvironment(_ environment: [String: String]) throws -> [String: String] {
-        var result = environment
-        let here = FileManager.default.currentDirectoryPath
-        for (name, fallback) in [("PAYMENTS_STORE", "sqlite:payments.sqlite"), ("DELIVERY_STORE", "sqlite:delivery.sqlite"),
-                                 ("NOTIFICATION_STORE", "sqlite:notifications.sqlite")] {
-            let value = environment[name] ?? fallback
-            guard value.hasPrefix("sqlite:") else { continue }
-            let path = String(value.dropFirst("sqlite:".count))
-            result[name] = "sqlite:" + (path.hasPrefix("/") ? path : here + "/" + path)
-        }
-        for name in ["PAYPAL_WEBHOOK_CERT", "PAYPAL_TRUSTED_ROOTS"] {
-            if let path = environment[name], !path.isEmpty, !path.hasPrefix("/") { result[name] = here + "/" + path }
-        }
-        return result
-    }
-
-    /// The local bus, when the functions publish to it (SQLite store and `PAYMENTS_EVENTS=sqlite`).
-    static func localBus(environment: [String: String], consumers: any ConsumerInvoker, logger: Logger) throws -> ServeBus? {
-        let configuration = try PaymentsConfiguration(environment: environment)
-        guard case .sqlite = configuration.store else { return nil }
-        let clock = SystemClock()
-        let backends = try PaymentsBackends.make(configuration, environment: environment, httpClient: LocalHTTP.client(clock: clock), clock: clock)
-        guard backends.publisher is SQLiteEventBus else { return nil }
-        return ServeBus(backends: backends, consumers: consumers, rules: try EventRules.bundled(), environment: environment, logger: logger)
+        await stack.stop()
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FunctionHost
+import LocalCloudFunctions
 import PaymentsCore
 import Platform
 import PaymentsStores
@@ -110,7 +111,7 @@ enum LocalStore {
             throw ValidationError("No store at '\(path)' yet: nothing has been stored. (PAYMENTS_STORE=sqlite:PATH chooses another.)")
         }
         let clock = SystemClock()
-        return try PaymentsBackends.make(configuration, environment: environment, httpClient: LocalHTTP.client(clock: clock), clock: clock)
+        return try PaymentsBackends.make(configuration, environment: environment, httpClient: ToolingHTTP.client(clock: clock), clock: clock)
     }
 
     static func payments() throws -> any PaymentStore { try backends().store }

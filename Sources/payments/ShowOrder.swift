@@ -3,6 +3,7 @@ import Foundation
 import AWSClients
 import DeliveryService
 import FunctionHost
+import LocalCloudFunctions
 import NotificationService
 import PaymentsCore
 import Platform
@@ -167,6 +168,6 @@ enum ServiceStores {
 
     static func awsClient(_ environment: [String: String]) throws -> AWSJSONClient {
         let clock = SystemClock()
-        return try AWSJSONClient.fromEnvironment(.dynamoDB, environment: environment, http: LocalHTTP.client(clock: clock), clock: clock, deadline: nil)
+        return try AWSJSONClient.fromEnvironment(.dynamoDB, environment: environment, http: ToolingHTTP.client(clock: clock), clock: clock, deadline: nil)
     }
 }

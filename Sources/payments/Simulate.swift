@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import FunctionHost
-import LocalStack
-import PaymentsCore
 import Platform
+import LocalCloudFunctions
+import LocalCloud
+import PaymentsCore
 import CurlHTTP
 import PayPalProvider
 import BraintreeProvider
@@ -76,17 +77,17 @@ func randomCredential(_ shape: SecretShape) -> String {
 func serveSimulator(_ simulator: any ProviderAPISimulator, port: Int, lines: @escaping @Sendable (String) -> [String]) throws -> Never {
     let failed = DispatchSemaphore(value: 0)
     let failure = LockedBox<String?>(nil)
+    let running = LockedBox<LoopbackHTTPServer?>(nil)
     Task {
         do {
-            try await SimulatorServer.run(simulator, port: port) { bound in
-                let base = "http://127.0.0.1:\(bound)"
-                for line in lines(base) { print(line) }
-                fflush(nil)  // all streams: the lines must reach a pipe at once
-            }
+            let server = try await SimulatorServer.start(simulator, port: port)
+            running.value = server
+            for line in lines("http://127.0.0.1:\(server.port)") { print(line) }
+            fflush(nil)  // all streams: the lines must reach a pipe at once
         } catch {
             failure.value = "\(error)"
+            failed.signal()
         }
-        failed.signal()
     }
     failed.wait()
     writeStandardError("payments simulate: the server stopped: \(failure.value ?? "unknown reason")\n")

@@ -93,12 +93,12 @@ public struct LambdaRuntimeLoop: Sendable {
         }
     }
 
-    static func errorType(_ error: any Error) -> String {
+    public static func errorType(_ error: any Error) -> String {
         if let typed = error as? any TypedInvocationError { return typed.errorType }
         return "Runtime.\(String(describing: type(of: error)))"
     }
 
-    static func errorBody(_ error: any Error) -> [UInt8] {
+    public static func errorBody(_ error: any Error) -> [UInt8] {
         struct ErrorBody: Encodable { let errorMessage: String; let errorType: String }
         let body = ErrorBody(errorMessage: String(describing: error), errorType: errorType(error))
         return Array((try? JSONEncoder().encode(body)) ?? Data(#"{"errorMessage":"unencodable error"}"#.utf8))
