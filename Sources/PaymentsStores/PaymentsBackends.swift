@@ -28,9 +28,6 @@ public struct PaymentsBackends: Sendable {
         self.callsAWS = callsAWS
     }
 
-    /// The local bus where the configuration has one (`PAYMENTS_EVENTS=sqlite`), else nil.
-    public var localBus: SQLiteEventBus? { publisher as? SQLiteEventBus }
-
     public static func make(_ configuration: PaymentsConfiguration, environment: [String: String], httpClient: any HTTPClient,
                             clock: any WallClock, deadline: InvocationDeadline? = nil) throws -> PaymentsBackends {
         func aws(_ service: AWSService) throws -> AWSJSONClient {
