@@ -138,7 +138,9 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/Support"),
 
         // The platform: its event kit and JSON, and a test that keeps it free of every service's names.
-        .testTarget(name: "PlatformTests", dependencies: ["Platform", "SQLiteAdapter", "TestSupport"]),
+        .testTarget(name: "PlatformTests", dependencies: [
+            "Platform", "SQLiteAdapter", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "PaymentsCoreTests", dependencies: [
             "Platform", "PaymentsCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),

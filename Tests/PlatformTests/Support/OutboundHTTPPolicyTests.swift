@@ -1,4 +1,3 @@
-import PaymentsCore
 import Platform
 import Testing
 

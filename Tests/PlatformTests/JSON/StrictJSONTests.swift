@@ -1,5 +1,4 @@
 import Testing
-import PaymentsCore
 import Platform
 
 /// The strict reader: RFC 8259 exactly, numbers as written, and nothing another parser would read differently.
