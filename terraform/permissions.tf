@@ -97,7 +97,7 @@ locals {
       # The mapping's on-failure destination is sent to with the function's role.
       sid        = "RecordFailedBatches"
       actions    = ["sqs:SendMessage"]
-      resources  = [module.relay_failures.arn]
+      resources  = [module.outbox_relay["payments"].failure_queue_arn]
       conditions = []
     },
     {
