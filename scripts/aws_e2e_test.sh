@@ -307,7 +307,7 @@ unset AWS_ENDPOINT_URL
 start_stripe
 start_moto
 export MOTO_DIRECT="$MOTO"
-RELAY_TABLE=relay-e2e RELAY_BUS=relay-e2e RELAY_PAYMENTS=${RELAY_PAYMENTS:-150}
+RELAY_TABLE=relay-e2e RELAY_BUS=relay-e2e RELAY_PAYMENTS=${RELAY_PAYMENTS:-100}
 PAYMENTS_STORE="dynamodb:$RELAY_TABLE" PAYMENTS_EVENTS="eventbridge:$RELAY_BUS" AWS_ENDPOINT_URL="$MOTO" \
     "$PAYMENTS" aws init > /dev/null 2>&1 || { echo "FAIL aws init for the relay run"; exit 1; }
 # A rule on every payment event straight to a queue: what the relay published, counted per event id.
