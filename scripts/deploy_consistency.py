@@ -639,6 +639,10 @@ def main():
           f"terraform grants {removal.get('actions')}")
     check(json.dumps(removal.get("conditions")).count("OUTBOX#*") == 1, "the relays' BatchWriteItem is held to OUTBOX# keys (dynamodb:LeadingKeys)")
     relay_text = json.dumps(permissions_tf.get("relay_permissions")) + json.dumps(consumers_tf.get("consumer_relay_permissions"))
+    read = permissions_tf.get("read_outbox_items", {})
+    check(relay_text.count("read_outbox_items") == 2 and sorted(read.get("actions", [])) == ["dynamodb:BatchGetItem", "dynamodb:GetItem"]
+          and json.dumps(read.get("conditions")).count("OUTBOX#*") == 1,
+          "every relay's role may read outbox items (held to OUTBOX# keys), to skip what it already published", f"{read}")
     check(relay_text.count("remove_published_outbox_items") == 2 and relay_text.count("dynamodb:GetRecords") == 2 and relay_text.count("/stream/*") == 2,
           "the payments relay and each consumer relay read only their own table's stream and hold the removal statement")
 

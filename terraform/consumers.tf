@@ -66,6 +66,7 @@ locals {
         conditions = []
       },
       merge(local.remove_published_outbox_items, { resources = [table.arn] }),
+      merge(local.read_outbox_items, { resources = [table.arn] }),
       {
         sid        = "PublishToTheBus"
         actions    = ["events:PutEvents"]
