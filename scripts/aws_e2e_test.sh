@@ -352,7 +352,7 @@ outbox_ids | sort > "$WORK/relay-expected.txt"
 check "the outbox holds $RELAY_PAYMENTS events before the relay runs" test "$(wc -l < "$WORK/relay-expected.txt")" -eq "$RELAY_PAYMENTS"
 # Only PutEvents misbehave: about a third answer a partial failure, the rest of their entries put.
 start_proxy relay --faults 1000000 --rate 0.3 --seed 5 --kinds partial
-"$PY" scripts/stream_mapping.py --table "$RELAY_TABLE" --stream-endpoint "$MOTO" --function "$RELAY" --batch-size 100 \
+"$PY" scripts/stream_mapping.py --table "$RELAY_TABLE" --stream-endpoint "$MOTO" --function "$RELAY" --batch-size 100 --max-invocations 100 \
     --log "$WORK/relay-function.log" --env OUTBOX_TABLE="$RELAY_TABLE" --env OUTBOX_EVENTS="eventbridge:$RELAY_BUS" \
     --env AWS_ENDPOINT_URL="$AWS_ENDPOINT_URL" --env AWS_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" \
     --env AWS_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY" > "$WORK/relay-mapping.json" 2>"$WORK/relay-mapping.log"
