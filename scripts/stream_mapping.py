@@ -23,8 +23,10 @@ import json
 import os
 import queue
 import signal
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -134,7 +136,10 @@ def main():
                    "AWS_LAMBDA_FUNCTION_NAME": "outbox-relay", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256"}
     environment.update(dict(setting.split("=", 1) for setting in args.env))
     log = open(args.log, "ab") if args.log else subprocess.DEVNULL
-    function = subprocess.Popen([args.function], env=environment, stdout=log, stderr=subprocess.STDOUT)
+    # A folder of its own as its working directory, as Lambda's /var/task: whatever a misconfigured
+    # function writes there (a default SQLite store) goes with it.
+    workdir = tempfile.mkdtemp(prefix="stream-mapping-")
+    function = subprocess.Popen([args.function], env=environment, stdout=log, stderr=subprocess.STDOUT, cwd=workdir)
 
     summary = {"invocations": 0, "retried_batches": 0, "function_errors": 0, "handed": {}}
 
@@ -182,6 +187,7 @@ def main():
             function.kill()
             function.wait()
         api.shutdown()
+        shutil.rmtree(workdir, ignore_errors=True)
     print(json.dumps(summary))
 
 
