@@ -12,6 +12,10 @@
 #    reads the email channel's queue, and checks the SMS channel's got the same events.
 # 2. Faults: the same flow for several payments while the proxy misbehaves; every distinct event id
 #    reaches its queue.
+# 3. The outbox-relay binary on the table's stream (scripts/stream_mapping.py: the event source mapping,
+#    its filter and its checkpoint at the lowest failed record), configured by OUTBOX_TABLE and
+#    OUTBOX_EVENTS, while the proxy answers some PutEvents with a partial failure (the other entries
+#    of the call really put): every event reaches the queue a rule targets, and none twice.
 # Prints the AWS requests per payment and per webhook on the happy path (docs/benchmarks.md).
 # Ends with `aws e2e: N passed, M failed`. KEEP_WORK=1 keeps the temp dir.
 set -uo pipefail
@@ -20,7 +24,9 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 
 swift build --product payments >/dev/null || exit 1
+swift build --product outbox-relay >/dev/null || exit 1
 PAYMENTS="$(swift build --show-bin-path)/payments"
+RELAY="$(swift build --show-bin-path)/outbox-relay"
 WORK="$(mktemp -d)"
 PIDS=()
 stop_all() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done; for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done; PIDS=(); }
@@ -293,6 +299,88 @@ import json
 events = [json.loads(l) for l in open('$WORK/fault-delivery.jsonl') if l.strip()]
 assert {e['detail-type'] for e in events} == {'PaymentSucceeded'}
 assert len({e['detail']['eventId'] for e in events}) == 5, events"
+
+# ------------------------------------------------------------ 3. the relay under partial PutEvents failures
+echo "# outbox-relay on the stream, PutEvents failing in part: nothing lost, nothing published twice"
+stop_all
+unset AWS_ENDPOINT_URL
+start_stripe
+start_moto
+export MOTO_DIRECT="$MOTO"
+RELAY_TABLE=relay-e2e RELAY_BUS=relay-e2e RELAY_PAYMENTS=${RELAY_PAYMENTS:-100}
+PAYMENTS_STORE="dynamodb:$RELAY_TABLE" PAYMENTS_EVENTS="eventbridge:$RELAY_BUS" AWS_ENDPOINT_URL="$MOTO" \
+    "$PAYMENTS" aws init > /dev/null 2>&1 || { echo "FAIL aws init for the relay run"; exit 1; }
+# A rule on every payment event straight to a queue: what the relay published, counted per event id.
+"$PY" - "$RELAY_BUS" <<'PY'
+import boto3, json, os, sys
+bus = sys.argv[1]
+kw = dict(endpoint_url=os.environ["MOTO_DIRECT"], region_name=os.environ["AWS_REGION"])
+sqs, events = boto3.client("sqs", **kw), boto3.client("events", **kw)
+url = sqs.create_queue(QueueName=f"{bus}-every-event")["QueueUrl"]
+arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+events.put_rule(Name="every-payment-event", EventBusName=bus, EventPattern=json.dumps({"source": ["shop.payments"]}))
+events.put_targets(Rule="every-payment-event", EventBusName=bus, Targets=[{"Id": "queue", "Arn": arn}])
+PY
+"$PY" - "$WORK/relay-events" "$RELAY_PAYMENTS" <<'PY'
+import json, os, sys
+sys.path.insert(0, "scripts")
+import apigw
+folder, count = sys.argv[1], int(sys.argv[2])
+os.makedirs(folder)
+for n in range(count):
+    body = json.dumps({"orderId": f"ord_relay_{n}", "amount": 1000 + n, "currency": "eur"})
+    event = apigw.make_event("POST", "/payments/stripe", {"content-type": "application/json", "idempotency-key": f"relay-{n}"}, body)
+    with open(f"{folder}/{n}.json", "w") as out:
+        out.write(apigw.dump_json(event))
+PY
+# Three at a time, as concurrent shop requests would come (moto answers each call in a few ms).
+ls "$WORK"/relay-events/*.json | PAYMENTS_STORE="dynamodb:$RELAY_TABLE" PAYMENTS_EVENTS="eventbridge:$RELAY_BUS" AWS_ENDPOINT_URL="$MOTO" \
+    xargs -P 3 -I{} "$PAYMENTS" invoke stripe-payment --event {} > "$WORK/relay-created.jsonl" 2>>"$WORK/relay-create.log"
+created=$(grep -c '"statusCode":201' "$WORK/relay-created.jsonl")
+check "the $RELAY_PAYMENTS payments were created (one PaymentPending each in the outbox)" test "$created" -eq "$RELAY_PAYMENTS"
+outbox_ids() { # the event ids of the outbox items left in the relay's table, one per line
+    "$PY" - "$RELAY_TABLE" <<'PY'
+import boto3, os, sys
+table = boto3.client("dynamodb", endpoint_url=os.environ["MOTO_DIRECT"], region_name=os.environ["AWS_REGION"])
+for page in table.get_paginator("scan").paginate(TableName=sys.argv[1]):
+    for item in page["Items"]:
+        if item["pk"]["S"].startswith("OUTBOX#"):
+            print(item["pk"]["S"].removeprefix("OUTBOX#"))
+PY
+}
+outbox_ids | sort > "$WORK/relay-expected.txt"
+check "the outbox holds $RELAY_PAYMENTS events before the relay runs" test "$(wc -l < "$WORK/relay-expected.txt")" -eq "$RELAY_PAYMENTS"
+# Only PutEvents misbehave: about a third answer a partial failure, the rest of their entries put.
+start_proxy relay --faults 1000000 --rate 0.3 --seed 5 --kinds partial
+"$PY" scripts/stream_mapping.py --table "$RELAY_TABLE" --stream-endpoint "$MOTO" --function "$RELAY" --batch-size 100 --max-invocations 100 \
+    --log "$WORK/relay-function.log" --env OUTBOX_TABLE="$RELAY_TABLE" --env OUTBOX_EVENTS="eventbridge:$RELAY_BUS" \
+    --env AWS_ENDPOINT_URL="$AWS_ENDPOINT_URL" --env AWS_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" \
+    --env AWS_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY" > "$WORK/relay-mapping.json" 2>"$WORK/relay-mapping.log"
+check "the stream mapping drained the stream through the outbox-relay binary" test -s "$WORK/relay-mapping.json"
+queue_events "$RELAY_BUS-every-event" > "$WORK/relay-delivered.jsonl"
+check "the proxy answered PutEvents with partial failures, and the retries handed accepted records to the relay again" python3 - \
+    "$AWS_ENDPOINT_URL" "$WORK/relay-mapping.json" <<'PY'
+import json, sys, urllib.request
+faults = json.load(urllib.request.urlopen(sys.argv[1] + "/__faults"))["faults"]
+mapping = json.load(open(sys.argv[2]))
+handed_again = sum(1 for count in mapping["handed"].values() if count > 1)
+print(f"     partial PutEvents failures {faults['partial']}, invocations {mapping['invocations']}, "
+      f"batches retried {mapping['retried_batches']}, records handed more than once {handed_again}")
+assert faults["partial"] > 0 and faults["throttle"] == 0 and faults["error"] == 0, faults
+assert mapping["retried_batches"] > 0 and handed_again > 0 and mapping["function_errors"] == 0, mapping
+PY
+check "the outbox drained" test "$(outbox_ids | wc -l)" -eq 0
+check "every event reached the queue once: none lost, none published twice" python3 - "$WORK/relay-expected.txt" "$WORK/relay-delivered.jsonl" <<'PY'
+import collections, json, sys
+expected = set(open(sys.argv[1]).read().split())
+counts = collections.Counter(json.loads(line)["detail"]["eventId"] for line in open(sys.argv[2]) if line.strip())
+lost, twice = expected - set(counts), {i: n for i, n in counts.items() if n > 1}
+print(f"     {len(expected)} events, {sum(counts.values())} queue messages, {len(set(counts))} distinct, "
+      f"{len(lost)} lost, {len(twice)} delivered more than once ({sum(twice.values()) - len(twice)} extra messages)")
+assert set(counts) <= expected, sorted(set(counts) - expected)
+assert not lost, sorted(lost)[:5]
+assert not twice, sorted(twice.items())[:5]
+PY
 
 echo "aws e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

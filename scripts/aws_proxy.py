@@ -12,7 +12,8 @@ With --faults N it misbehaves on the first N requests that reach it, each with p
   - for EventBridge PutEvents: a partial failure. Some entries are removed from the request before it is
     forwarded, and the answer reports them with ErrorCode InternalFailure (FailedEntryCount > 0), so those
     events really were not delivered.
-After N requests it only forwards and records.
+After N requests it only forwards and records. --kinds narrows the faults to some of these kinds: with
+--kinds partial only PutEvents calls misbehave (each with probability --rate), every other call is forwarded.
 
   python3 scripts/aws_proxy.py --upstream http://127.0.0.1:5000 --port 0 --port-file p.txt --record r.jsonl
 """
@@ -34,11 +35,16 @@ def main():
     parser.add_argument("--faults", type=int, default=0, help="misbehave on the first N requests")
     parser.add_argument("--rate", type=float, default=0.5, help="probability of a fault on each of those")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--kinds", default="throttle,error,partial",
+                        help="the kinds of fault injected, comma separated (throttle, error, partial)")
     args = parser.parse_args()
     upstream = urlsplit(args.upstream)
     lock = threading.Lock()
     state = {"seen": 0, "faults": {"throttle": 0, "error": 0, "partial": 0}}
     rng = random.Random(args.seed)
+    kinds = args.kinds.split(",")
+    if not kinds or not set(kinds) <= {"throttle", "error", "partial"}:
+        parser.error(f"--kinds: {args.kinds}")
 
     class Proxy(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -56,10 +62,12 @@ def main():
             target = self.headers.get("X-Amz-Target", "")
             with lock:
                 state["seen"] += 1
-                faulty = state["seen"] <= args.faults and rng.random() < args.rate
-                kind = rng.choice(["throttle", "error", "partial"]) if faulty else None
+                # Only PutEvents can fail in part; a call that cannot is drawn a fault of another kind.
+                possible = kinds if target.endswith(".PutEvents") else [k for k in kinds if k != "partial"]
+                faulty = possible and state["seen"] <= args.faults and rng.random() < args.rate
+                kind = rng.choice(kinds) if faulty else None
                 if kind == "partial" and not target.endswith(".PutEvents"):
-                    kind = rng.choice(["throttle", "error"])
+                    kind = rng.choice(possible)
                 if kind:
                     state["faults"][kind] += 1
             if kind == "throttle":

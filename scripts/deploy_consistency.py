@@ -433,9 +433,14 @@ def main():
     consumers_tf = locals_of(consumers_doc)
     tf_consumers = consumers_tf["consumer_default_environments"]
     # Consumer => the outbox-relay deployed on its table's stream (one per table: the relay removes what
-    # it published from the table its PAYMENTS_STORE names).
+    # it published from the table its OUTBOX_TABLE names).
     tf_relay_names = consumers_tf.get("consumer_relay_names", {})
-    tf_relay_envs = consumers_tf.get("consumer_relay_environments", {})
+    # Table => its relay (terraform/outbox_relays.tf), each one instance of modules/outbox_relay, whose
+    # function gets the environment the module sets: the table it drains and the bus.
+    outbox_relays_doc = load_tf("outbox_relays.tf")
+    tf_outbox_relays = locals_of(outbox_relays_doc).get("outbox_relays", "")
+    relay_module = load_tf("modules/outbox_relay/main.tf")
+    relay_env = module_block(relay_module, "function").get("environment") or {}
 
     with open(os.path.join(SLS, "serverless.yml")) as handle:
         sls = yaml.safe_load(handle)
@@ -528,18 +533,32 @@ def main():
                   f"serverless {name}: handler bootstrap, artifact ../dist/{executable}.zip",
                   f"handler {function.get('handler')}, artifact {artifact}")
 
-    # 4. Environment names.
-    sls_common = set((sls["provider"].get("environment") or {}))
-    check(common_env == {"PAYMENTS_STORE", "PAYMENTS_EVENTS"} == sls_common,
-          "every function gets PAYMENTS_STORE and PAYMENTS_EVENTS on both sides", f"terraform {sorted(common_env)}, serverless {sorted(sls_common)}")
-    check(tf_locals["common_environment"].get("PAYMENTS_STORE", "").startswith("dynamodb:") and
-          str(sls["provider"]["environment"].get("PAYMENTS_STORE", "")).startswith("dynamodb:") and
-          tf_locals["common_environment"].get("PAYMENTS_EVENTS", "").startswith("eventbridge:") and
-          str(sls["provider"]["environment"].get("PAYMENTS_EVENTS", "")).startswith("eventbridge:"),
+    # 4. Environment names. The payment and webhook functions get the store and the bus; the relays are
+    # configured by the table they drain (OUTBOX_TABLE) and the bus (OUTBOX_EVENTS), nothing else.
+    relay_env_names = {"OUTBOX_TABLE", "OUTBOX_EVENTS"}
+    check(not (sls["provider"].get("environment") or {}), "serverless.yml: no environment for every function (the relay's differs)",
+          f"provider.environment {sls['provider'].get('environment')}")
+    sls_payment_functions = {n: f for n, f in sls_functions.items() if catalogue.get(n, {}).get("kind") != "relay"}
+    sls_stores = {str((f.get("environment") or {}).get("PAYMENTS_STORE")) for f in sls_payment_functions.values()}
+    sls_buses = {str((f.get("environment") or {}).get("PAYMENTS_EVENTS")) for f in sls_payment_functions.values()}
+    check(common_env == {"PAYMENTS_STORE", "PAYMENTS_EVENTS"} and len(sls_stores) == 1 and len(sls_buses) == 1,
+          "every payment and webhook function gets PAYMENTS_STORE and PAYMENTS_EVENTS on both sides, the same on each",
+          f"terraform {sorted(common_env)}, serverless stores {sorted(sls_stores)}, buses {sorted(sls_buses)}")
+    sls_store, sls_bus = next(iter(sls_stores)), next(iter(sls_buses))
+    check(tf_locals["common_environment"].get("PAYMENTS_STORE", "").startswith("dynamodb:") and sls_store.startswith("dynamodb:") and
+          tf_locals["common_environment"].get("PAYMENTS_EVENTS", "").startswith("eventbridge:") and sls_bus.startswith("eventbridge:"),
           "store dynamodb:TABLE and events eventbridge:BUS on both sides")
+    check(set(relay_env) == relay_env_names and relay_env.get("OUTBOX_TABLE") == "${var.table_name}"
+          and relay_env.get("OUTBOX_EVENTS") == "eventbridge:${var.bus_name}",
+          "terraform modules/outbox_relay: the relay gets OUTBOX_TABLE (the table it drains) and OUTBOX_EVENTS=eventbridge:BUS, nothing else",
+          f"{relay_env}")
+    sls_relay_env = sls_functions.get("outbox-relay", {}).get("environment") or {}
+    check(sls_relay_env == {"OUTBOX_TABLE": sls_store.removeprefix("dynamodb:"), "OUTBOX_EVENTS": sls_bus},
+          "serverless outbox-relay: OUTBOX_TABLE is the payments table, OUTBOX_EVENTS the payment functions' bus", f"{sls_relay_env}")
     for name in sorted(set(catalogue) & set(sls_functions)):
         entry = catalogue[name]
-        tf_names = common_env | set(entry.get("secrets", [])) | set(entry.get("settings", []))
+        base = relay_env_names if entry.get("kind") == "relay" else common_env
+        tf_names = base | set(entry.get("secrets", [])) | set(entry.get("settings", []))
         sls_env = dict(sls["provider"].get("environment") or {})
         sls_env.update(sls_functions[name].get("environment") or {})
         check(tf_names == set(sls_env), f"{name}: the same environment names in terraform and serverless",
@@ -578,9 +597,9 @@ def main():
     check('file(\\"${path.module}/../events/rules.json\\")' in json.dumps(locals_of(main_tf).get("rules")),
           "terraform reads the rules from events/rules.json", str(locals_of(main_tf).get("rules")))
 
-    # 6. The relay's stream mapping, the same on both sides.
-    relay_tf = resource(functions_module, "aws_lambda_event_source_mapping", "relay")
-    functions_vars = load_tf("modules/functions/variables.tf")
+    # 6. The relay's stream mapping (modules/outbox_relay's, every table's), the same on both sides.
+    relay_tf = resource(relay_module, "aws_lambda_event_source_mapping", "stream")
+    relay_vars = load_tf("modules/outbox_relay/variables.tf")
     stream = [e["stream"] for e in sls_functions.get("outbox-relay", {}).get("events") or [] if "stream" in e]
     check(len(stream) == 1 and stream[0].get("type") == "dynamodb", "serverless outbox-relay: fed by the table's stream")
     if stream:
@@ -588,9 +607,9 @@ def main():
         check(relay_tf.get("function_response_types") == ["ReportBatchItemFailures"] and s.get("functionResponseType") == "ReportBatchItemFailures",
               "relay: ReportBatchItemFailures on both sides")
         check(relay_tf.get("bisect_batch_on_function_error") is True and s.get("bisectBatchOnFunctionError") is True, "relay: bisect on error on both sides")
-        check(variable_default(functions_vars, "relay_maximum_retry_attempts") == variable_default(variables_tf, "relay_maximum_retry_attempts") == s.get("maximumRetryAttempts"),
+        check(variable_default(relay_vars, "maximum_retry_attempts") == variable_default(variables_tf, "relay_maximum_retry_attempts") == s.get("maximumRetryAttempts"),
               "relay: the same maximum retry attempts", f"serverless {s.get('maximumRetryAttempts')}")
-        check(variable_default(functions_vars, "relay_batch_size") == s.get("batchSize"), "relay: the same batch size", f"serverless {s.get('batchSize')}")
+        check(variable_default(relay_vars, "batch_size") == s.get("batchSize"), "relay: the same batch size", f"serverless {s.get('batchSize')}")
         check(relay_tf.get("starting_position") == s.get("startingPosition") == "TRIM_HORIZON", "relay: starting position TRIM_HORIZON on both sides")
         check("onFailure" in (s.get("destinations") or {}) and relay_tf.get("destination_config"), "relay: an on-failure destination on both sides")
         check("OUTBOX#" in json.dumps(s.get("filterPatterns")) and "OUTBOX#" in json.dumps(relay_tf.get("filter_criteria")),
@@ -600,7 +619,7 @@ def main():
     # write shop.delivery / shop.notifications events as OUTBOX# items in their own tables
     # (DynamoDBTable.outboxItem), the shape of the payments table's (PaymentItem.outboxItem), which
     # outbox-relay reads (OutboxStreamRelay: INSERTs of type outbox) and removes with BatchWriteItem from
-    # the table PAYMENTS_STORE names (DynamoDBPaymentStore.markPublished).
+    # the table OUTBOX_TABLE names.
     sources = os.path.join(ROOT, "Sources")
 
     def swift(path):
@@ -620,25 +639,37 @@ def main():
           f"terraform grants {removal.get('actions')}")
     check(json.dumps(removal.get("conditions")).count("OUTBOX#*") == 1, "the relays' BatchWriteItem is held to OUTBOX# keys (dynamodb:LeadingKeys)")
     relay_text = json.dumps(permissions_tf.get("relay_permissions")) + json.dumps(consumers_tf.get("consumer_relay_permissions"))
+    read = permissions_tf.get("read_outbox_items", {})
+    check(relay_text.count("read_outbox_items") == 2 and sorted(read.get("actions", [])) == ["dynamodb:BatchGetItem", "dynamodb:GetItem"]
+          and json.dumps(read.get("conditions")).count("OUTBOX#*") == 1,
+          "every relay's role may read outbox items (held to OUTBOX# keys), to skip what it already published", f"{read}")
     check(relay_text.count("remove_published_outbox_items") == 2 and relay_text.count("dynamodb:GetRecords") == 2 and relay_text.count("/stream/*") == 2,
           "the payments relay and each consumer relay read only their own table's stream and hold the removal statement")
 
-    relay_module_tf = module_block(consumers_module, "relay")
-    check(relay_module_tf.get("zip_path") == "${var.dist_dir}/outbox-relay.zip", "terraform consumer relays: the outbox-relay zip",
-          f"zip_path = {relay_module_tf.get('zip_path')}")
-    payments_mapping = {k: v for k, v in relay_tf.items() if k not in ("event_source_arn", "function_name", "destination_config")}
-    consumer_mapping_tf = resource(consumers_module, "aws_lambda_event_source_mapping", "relay")
-    consumer_mapping = {k: v for k, v in consumer_mapping_tf.items() if k not in ("event_source_arn", "function_name", "destination_config", "for_each")}
-    check(consumer_mapping == payments_mapping, "terraform: the consumer relays' stream mappings are the payments relay's (filter, batch, bisect, retries, response types)",
-          f"payments {payments_mapping}\n       consumers {consumer_mapping}")
-    check(consumer_mapping_tf.get("destination_config") and "failure_queue_arn" in json.dumps(consumer_mapping_tf.get("destination_config")),
-          "terraform consumer relays: an on-failure destination, their table's failure queue")
-    consumers_vars = load_tf("modules/consumers/variables.tf")
-    for variable in ("relay_batch_size", "relay_batching_window_seconds", "relay_maximum_retry_attempts", "relay_iterator_age_alarm_ms"):
-        check(variable_default(consumers_vars, variable) == variable_default(functions_vars, variable),
-              f"terraform: {variable} defaults the same for the consumer relays as for the payments relay")
-    alarm = resource(consumers_module, "aws_cloudwatch_metric_alarm", "relay_iterator_age")
-    check(alarm.get("metric_name") == "IteratorAge", "terraform consumer relays: an IteratorAge alarm each")
+    relay_function = module_block(relay_module, "function")
+    check(relay_function.get("zip_path") == "${var.dist_dir}/outbox-relay.zip", "terraform modules/outbox_relay: the outbox-relay zip",
+          f"zip_path = {relay_function.get('zip_path')}")
+    check("destination_config" in relay_tf and "module.failure_queue.arn" in json.dumps(relay_tf.get("destination_config")),
+          "terraform modules/outbox_relay: the mapping's on-failure destination is the relay's own failure queue")
+    alarm = resource(relay_module, "aws_cloudwatch_metric_alarm", "iterator_age")
+    check(alarm.get("metric_name") == "IteratorAge", "terraform modules/outbox_relay: an IteratorAge alarm per relay")
+    # One module for every relay: no other file builds a relay's function, mapping or alarm.
+    relay_builders = sorted(os.path.relpath(p, TF) for p in glob.glob(os.path.join(TF, "**", "*.tf"), recursive=True)
+                            if re.search(r'zip_path\s*=\s*"[^"\n]*outbox-relay\.zip"', open(p).read())
+                            or 'resource "aws_lambda_event_source_mapping"' in open(p).read() and "OUTBOX#" in open(p).read())
+    check(relay_builders == ["modules/outbox_relay/main.tf"], "terraform: every relay is modules/outbox_relay's (no other stream mapping or relay zip)",
+          f"{relay_builders}")
+    relay_call = module_block(outbox_relays_doc, "outbox_relay")
+    check(relay_call.get("for_each") == "${local.outbox_relays}" and relay_call.get("table_name") == "${each.value.table_name}"
+          and relay_call.get("bus_name") == "${module.events.bus_name}",
+          "terraform outbox_relays.tf: one modules/outbox_relay per table of local.outbox_relays, on its table and the bus", f"{relay_call}")
+    relays_text = str(tf_outbox_relays).replace('\\"', '"')
+    check('function = "outbox-relay"' in relays_text and "table_name = module.table.name" in relays_text
+          and "stream_arn = module.table.stream_arn" in relays_text,
+          "terraform outbox_relays.tf: the payments table's relay is outbox-relay, on the payments table and its stream", relays_text[:400])
+    check("local.consumer_tables" in relays_text and "local.consumer_relay_names[consumer]" in relays_text
+          and "table_name = table.name" in relays_text and "stream_arn = table.stream_arn" in relays_text,
+          "terraform outbox_relays.tf: each enabled consumer table's relay, named consumer_relay_names, on that table and its stream", relays_text[:600])
 
     payments_stream = stream[0] if stream else {}
 
@@ -649,7 +680,6 @@ def main():
         return event
 
     tables = {block_name: block for block in consumers_doc.get("module", []) for block_name, block in block.items()}
-    sls_payments_env = sls["provider"].get("environment") or {}
     for consumer in sorted(tf_consumers):
         relay = tf_relay_names.get(consumer)
         if not check(relay, f"{consumer}: its table has an outbox-relay in terraform/consumers.tf (consumer_relay_names)", f"names {tf_relay_names}"):
@@ -659,18 +689,19 @@ def main():
         check(table.get("ttl_attribute") == "expiresAt", f"terraform {consumer}_table: TTL on expiresAt (the store's markers and records expire)",
               f"ttl_attribute = {table.get('ttl_attribute')}")
         store_names = [n for n in tf_consumers[consumer] if n.endswith("_STORE")]
-        env = tf_relay_envs.get(relay, {})
-        check(len(store_names) == 1 and env.get("PAYMENTS_STORE") == tf_consumers[consumer][store_names[0]]
-              and env.get("PAYMENTS_EVENTS") == tf_locals["common_environment"].get("PAYMENTS_EVENTS") and set(env) == {"PAYMENTS_STORE", "PAYMENTS_EVENTS"},
-              f"terraform {relay}: PAYMENTS_STORE is {consumer}'s table, PAYMENTS_EVENTS the bus", f"{env}, {consumer} has {tf_consumers[consumer]}")
+        table_variable = f"{consumer}_table_name"
+        check(len(store_names) == 1 and tf_consumers[consumer][store_names[0]] == "dynamodb:${var." + table_variable + "}"
+              and table.get("name") == "${var." + table_variable + "}",
+              f"terraform {relay}: drains {consumer}'s table, the one its {''.join(store_names)} names (var.{table_variable})",
+              f"{consumer} has {tf_consumers[consumer]}, table {table.get('name')}")
         sls_relay = sls_relay_functions.get(relay)
         if not check(sls_relay, f"serverless/consumers.yml deploys {relay}", f"functions {sorted(sls_consumers['functions'])}"):
             continue
         sls_env = sls_relay.get("environment") or {}
         consumer_env = (sls_consumer_functions.get(consumer) or {}).get("environment") or {}
-        check(len(store_names) == 1 and sls_env.get("PAYMENTS_STORE") == consumer_env.get(store_names[0])
-              and sls_env.get("PAYMENTS_EVENTS") == sls_payments_env.get("PAYMENTS_EVENTS") and set(sls_env) == {"PAYMENTS_STORE", "PAYMENTS_EVENTS"},
-              f"serverless {relay}: PAYMENTS_STORE is {consumer}'s table, PAYMENTS_EVENTS the bus", f"{sls_env}")
+        check(len(store_names) == 1 and "dynamodb:" + str(sls_env.get("OUTBOX_TABLE")) == consumer_env.get(store_names[0])
+              and sls_env.get("OUTBOX_EVENTS") == sls_bus and set(sls_env) == relay_env_names,
+              f"serverless {relay}: OUTBOX_TABLE is {consumer}'s table, OUTBOX_EVENTS the bus", f"{sls_env}")
         check(sls_relay.get("name") == "${param:functionPrefix}" + relay, f"serverless {relay}: deployed as functionPrefix + its name, as terraform names it")
         events = [e["stream"] for e in sls_relay.get("events") or [] if "stream" in e]
         check(len(events) == 1 and events[0].get("type") == "dynamodb" and consumer in str(events[0].get("arn")).lower()

@@ -8,8 +8,9 @@ the function's zip unpacked at /var/task). A Runtime API on 127.0.0.1 (a local p
 event: GET /2018-06-01/runtime/invocation/next answers it with Lambda-Runtime-Aws-Request-Id and
 Lambda-Runtime-Deadline-Ms; POST .../response, .../error and /init/error are recorded; the second
 `next` answers 500, which ends the function's loop. The bootstrap starts with a cleared environment:
-Lambda's own variables (LD_LIBRARY_PATH as on provided.al2023), the function's dummy settings,
-PAYMENTS_STORE=sqlite:/tmp/x.sqlite, and nothing else; its working directory is /var/task.
+Lambda's own variables (LD_LIBRARY_PATH as on provided.al2023), the function's dummy settings
+(outbox-relay's: OUTBOX_TABLE, OUTBOX_EVENTS), PAYMENTS_STORE=sqlite:/tmp/x.sqlite, and nothing else;
+its working directory is /var/task.
 
 Exit 0 when the answer is the one expected, 1 otherwise (with what was posted and the function's log).
 """
@@ -48,7 +49,9 @@ SETTINGS = {
                        "PAYPAL_WEBHOOK_CERT": "/tmp/paypal-leaf.pem"},
     "braintree-payment": {"BRAINTREE_MERCHANT_ID": "m", "BRAINTREE_PUBLIC_KEY": "pub", "BRAINTREE_PRIVATE_KEY": "priv"},
     "braintree-webhook": {"BRAINTREE_PUBLIC_KEY": "n1gppdfiyefzftbt", "BRAINTREE_PRIVATE_KEY": "930759120c9e4d0d4184d4eca959575f"},
-    "outbox-relay": {},
+    # The table it drains and the bus, and the credentials Lambda sets (an empty batch calls neither).
+    "outbox-relay": {"OUTBOX_TABLE": "zip-check", "OUTBOX_EVENTS": "eventbridge:zip-check",
+                     "AWS_ACCESS_KEY_ID": "AKIDZIPCHECK", "AWS_SECRET_ACCESS_KEY": "zip-check", "AWS_SESSION_TOKEN": "zip-check"},
 }
 
 

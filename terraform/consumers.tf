@@ -2,9 +2,9 @@
 # first apply (modules/events in main.tf: Delivery's queue, the channel queues behind Notification's
 # topic), so no event is lost while the functions are missing: messages wait in the queues (4 days).
 # enable_delivery / enable_notification add each consumer's own table (with its stream and the
-# outbox-relay on it), its role and, with manage_functions = true, the function (from dist/NAME.zip)
-# and its queue mappings; with manage_functions = false serverless/consumers.yml deploys the function
-# and its table's relay with the roles made here.
+# outbox-relay on it, outbox_relays.tf), its role and, with manage_functions = true, the function (from
+# dist/NAME.zip) and its queue mappings; with manage_functions = false serverless/consumers.yml deploys
+# the function and its table's relay with the roles made here.
 #
 # Their environment names are the ones the services read (README, "Configuration"):
 # DELIVERY_STORE, NOTIFICATION_STORE, NOTIFICATION_CHANNELS, NOTIFICATION_EMAIL_FROM,
@@ -14,7 +14,7 @@
 
 # Each consumer's own table, made like the payments table. Its stream carries the consumer's outbox
 # (OUTBOX# items holding shop.delivery / shop.notifications events, written in the same transaction as
-# the shipment or sent-record) to an outbox-relay of its own (below): on DynamoDB the consumers never
+# the shipment or sent-record) to an outbox-relay of its own (outbox_relays.tf): on DynamoDB the consumers never
 # call EventBridge themselves. TTL on `expiresAt` removes the processed-event markers and sent-records
 # after 15 days (the stores set it: longer than SQS keeps a message).
 module "delivery_table" {
@@ -37,13 +37,8 @@ module "notification_table" {
   tags                = local.tags
 }
 
-# The consumers' relays. outbox-relay removes what it published from the table PAYMENTS_STORE names
-# (Sources/PaymentsCore/Handlers/OutboxStreamRelay.swift), not from the table the stream record came
-# from, so each table's stream needs a relay deployed with PAYMENTS_STORE naming that table: the same
-# zip (dist/outbox-relay.zip), a function and role of its own. It reads shop.delivery and
-# shop.notifications events as well as payment events (OutboxStreamRelay.event), and the consumers'
-# outbox items have the payments table's shape (pk OUTBOX#<eventId>, type outbox, event: the JSON;
-# DynamoDBTable.outboxItem), so the same filter, batch handling and removal apply.
+# The consumers' relays (outbox_relays.tf, one modules/outbox_relay per table): each enabled consumer's
+# table and the name of the relay on its stream (function and role).
 locals {
   consumer_tables = merge(
     var.enable_delivery ? {
@@ -54,30 +49,9 @@ locals {
     } : {},
   )
 
-  # Consumer => the name of the relay on its table's stream (function and role), and that relay's
-  # environment: the consumer's table as its store (the store setting the consumer itself has), the bus.
   consumer_relay_names = {
     delivery     = "delivery-outbox-relay"
     notification = "notification-outbox-relay"
-  }
-  consumer_relay_environments = {
-    "delivery-outbox-relay" = {
-      PAYMENTS_STORE  = "dynamodb:${var.delivery_table_name}"
-      PAYMENTS_EVENTS = "eventbridge:${var.bus_name}"
-    }
-    "notification-outbox-relay" = {
-      PAYMENTS_STORE  = "dynamodb:${var.notification_table_name}"
-      PAYMENTS_EVENTS = "eventbridge:${var.bus_name}"
-    }
-  }
-
-  # The relays of the enabled consumers: their table's stream and where a failed batch is recorded.
-  consumer_relays = {
-    for consumer, table in local.consumer_tables : local.consumer_relay_names[consumer] => {
-      table_name        = table.name
-      stream_arn        = table.stream_arn
-      failure_queue_arn = module.consumer_relay_failures[consumer].arn
-    }
   }
 
   # What each consumer relay's role may do: the payments relay's statements (permissions.tf) on its
@@ -92,6 +66,7 @@ locals {
         conditions = []
       },
       merge(local.remove_published_outbox_items, { resources = [table.arn] }),
+      merge(local.read_outbox_items, { resources = [table.arn] }),
       {
         sid        = "PublishToTheBus"
         actions    = ["events:PutEvents"]
@@ -102,7 +77,7 @@ locals {
         # The mapping's on-failure destination is sent to with the function's role.
         sid        = "RecordFailedBatches"
         actions    = ["sqs:SendMessage"]
-        resources  = [module.consumer_relay_failures[consumer].arn]
+        resources  = [module.outbox_relay[consumer].failure_queue_arn]
         conditions = []
       },
       {
@@ -114,19 +89,6 @@ locals {
       merge(local.table_key_through_dynamodb, { resources = [table.kms_key_arn] }),
     ]
   }
-}
-
-# Where a consumer relay's event source mapping records a batch it failed after its retries (as
-# main.tf's relay_failures does for the payments table; the outbox items stay in the consumer's table).
-module "consumer_relay_failures" {
-  source                    = "./modules/queue"
-  for_each                  = local.consumer_tables
-  name                      = "${each.value.name}-outbox-relay-failures"
-  kms_key_arn               = module.kms.key_arn
-  dead_letter_queue         = false
-  message_retention_seconds = 1209600
-  alarm_actions             = local.alarm_actions
-  tags                      = local.tags
 }
 
 locals {
@@ -201,29 +163,23 @@ locals {
 module "consumers" {
   source = "./modules/consumers"
 
-  kms_key_arn                  = module.kms.key_arn
-  manage_functions             = var.manage_functions
-  enable_delivery              = var.enable_delivery
-  enable_notification          = var.enable_notification
-  dist_dir                     = local.dist_dir
-  name_prefix                  = var.function_name_prefix
-  role_arns                    = module.iam.role_arns
-  environments                 = local.consumer_environments
-  delivery_queue_arn           = module.events.queue_arns["delivery"]
-  notification_queue_arns      = module.events.channel_queue_arns["notification"]
-  memory_size                  = var.consumer_sizing.memory_size
-  timeout                      = var.consumer_sizing.timeout
-  reserved_concurrency         = var.consumer_sizing.reserved_concurrency
-  maximum_concurrency          = var.consumer_sizing.maximum_concurrency
-  relays                       = local.consumer_relays
-  relay_environments           = local.consumer_relay_environments
-  relay_memory_size            = var.function_sizing["relay"].memory_size
-  relay_timeout                = var.function_sizing["relay"].timeout
-  relay_maximum_retry_attempts = var.relay_maximum_retry_attempts
-  relay_iterator_age_alarm_ms  = var.relay_iterator_age_alarm_ms
-  log_retention_days           = var.log_retention_days
-  alarm_actions                = local.alarm_actions
-  tags                         = local.tags
+  kms_key_arn             = module.kms.key_arn
+  manage_functions        = var.manage_functions
+  enable_delivery         = var.enable_delivery
+  enable_notification     = var.enable_notification
+  dist_dir                = local.dist_dir
+  name_prefix             = var.function_name_prefix
+  role_arns               = module.iam.role_arns
+  environments            = local.consumer_environments
+  delivery_queue_arn      = module.events.queue_arns["delivery"]
+  notification_queue_arns = module.events.channel_queue_arns["notification"]
+  memory_size             = var.consumer_sizing.memory_size
+  timeout                 = var.consumer_sizing.timeout
+  reserved_concurrency    = var.consumer_sizing.reserved_concurrency
+  maximum_concurrency     = var.consumer_sizing.maximum_concurrency
+  log_retention_days      = var.log_retention_days
+  alarm_actions           = local.alarm_actions
+  tags                    = local.tags
 }
 
 # Notification's channel queues were made in modules/consumers before they moved to modules/events with

@@ -51,7 +51,7 @@ locals {
     "outbox-relay" = {
       provider    = null, kind = "relay"
       description = "Publishes the payments table's outbox items (its stream) to EventBridge"
-      routes      = [] # the payments table's stream (modules/functions)
+      routes      = [] # the payments table's stream (outbox_relays.tf, modules/outbox_relay)
       secrets     = []
       settings    = []
     }
@@ -76,8 +76,9 @@ locals {
     }
   }
 
-  # In AWS every function stores in the table; only outbox-relay publishes to the bus (the others
-  # write the outbox, which the stream carries to the relay).
+  # In AWS every payment and webhook function stores in the table and writes its events to the
+  # outbox there, which the stream carries to outbox-relay; only the relay publishes to the bus. The
+  # relay is configured by the table it drains instead (modules/outbox_relay: OUTBOX_TABLE, OUTBOX_EVENTS).
   common_environment = {
     PAYMENTS_STORE  = "dynamodb:${var.table_name}"
     PAYMENTS_EVENTS = "eventbridge:${var.bus_name}"
@@ -97,6 +98,6 @@ locals {
       local.common_environment,
       { for setting in f.settings : setting => var.provider_settings[setting] if lookup(var.provider_settings, setting, "") != "" },
       { for secret, parameter in local.secret_parameter_names[name] : secret => "ssm:${parameter}" },
-    )
+    ) if f.kind != "relay"
   }
 }

@@ -1,13 +1,15 @@
 # The payments system on AWS. Read in this order:
 #   main.tf         the core: keys, the payments table, the bus with the rules of events/rules.json and
 #                   what they deliver to (Delivery's queue; Notification's topic and channel queues), the
-#                   relay's failure queue, the alarm topic, and the modules below
+#                   alarm topic, and the modules below
 #   functions.tf    the functions of the registry (`payments functions`): routes, settings, secrets
+#   outbox_relays.tf  the outbox-relay of each table with an outbox (payments, the enabled consumers')
 #   permissions.tf  what each function's role may do (docs/aws.md, "IAM permissions per function")
 #   consumers.tf    Delivery and Notification when enabled: their tables, relays, roles, functions
 #   bus_policy.tf   the bus policy: only each source's relay puts its events (locals; main.tf applies it)
 #   outputs.tf      names and ARNs, and the parameters serverless/ needs
-# modules/: kms, table, queue, events, iam, lambda, functions, consumers, api (each with a header comment).
+# modules/: kms, table, queue, events, iam, lambda, functions, outbox_relay, consumers, api (each with a
+# header comment).
 
 locals {
   tags     = merge(var.tags, { service = "payments" })
@@ -39,7 +41,8 @@ module "kms" {
 }
 
 # The payments table: payments, idempotency keys, provider references, outbox items, webhook
-# transmissions recorded against replays (which expire by TTL); its stream feeds outbox-relay.
+# transmissions recorded against replays (which expire by TTL); its stream feeds outbox-relay
+# (outbox_relays.tf).
 module "table" {
   source              = "./modules/table"
   name                = var.table_name
@@ -61,18 +64,6 @@ module "events" {
   visibility_timeout_seconds = 6 * var.consumer_sizing.timeout
   alarm_actions              = local.alarm_actions
   tags                       = local.tags
-}
-
-# Where the stream's event source mapping records a batch outbox-relay failed after its retries (the
-# batch's shard and sequence numbers; the outbox items themselves stay in the table).
-module "relay_failures" {
-  source                    = "./modules/queue"
-  name                      = "${var.table_name}-outbox-relay-failures"
-  kms_key_arn               = module.kms.key_arn
-  dead_letter_queue         = false
-  message_retention_seconds = 1209600
-  alarm_actions             = local.alarm_actions
-  tags                      = local.tags
 }
 
 resource "aws_sns_topic" "alarms" {
@@ -100,19 +91,16 @@ module "functions" {
   source = "./modules/functions"
   count  = var.manage_functions ? 1 : 0
 
-  functions                    = local.function_sizing
-  environments                 = local.environments
-  role_arns                    = module.iam.role_arns
-  dist_dir                     = local.dist_dir
-  name_prefix                  = var.function_name_prefix
-  kms_key_arn                  = module.kms.key_arn
-  log_retention_days           = var.log_retention_days
-  alarm_actions                = local.alarm_actions
-  stream_arn                   = module.table.stream_arn
-  relay_failure_queue_arn      = module.relay_failures.arn
-  relay_maximum_retry_attempts = var.relay_maximum_retry_attempts
-  relay_iterator_age_alarm_ms  = var.relay_iterator_age_alarm_ms
-  tags                         = local.tags
+  # The relay is outbox_relays.tf's, like every table's.
+  functions          = { for name, f in local.function_sizing : name => f if local.functions[name].kind != "relay" }
+  environments       = local.environments
+  role_arns          = module.iam.role_arns
+  dist_dir           = local.dist_dir
+  name_prefix        = var.function_name_prefix
+  kms_key_arn        = module.kms.key_arn
+  log_retention_days = var.log_retention_days
+  alarm_actions      = local.alarm_actions
+  tags               = local.tags
 }
 
 module "api" {

@@ -10,7 +10,7 @@ output "routes" {
 
 output "function_names" {
   description = "Deployed function names (empty when serverless/ deploys them)."
-  value       = var.manage_functions ? merge(module.functions[0].function_names, module.consumers.function_names) : {}
+  value       = var.manage_functions ? merge(module.functions[0].function_names, module.consumers.function_names, { for table, relay in module.outbox_relay : local.outbox_relays[table].function => relay.function_name }) : {}
 }
 
 output "table_name" {
@@ -65,7 +65,7 @@ output "notification_channel_queue_arns" {
 
 output "relay_failure_queue_arn" {
   description = "Where outbox-relay's event source mapping records the batches it gave up on."
-  value       = module.relay_failures.arn
+  value       = module.outbox_relay["payments"].failure_queue_arn
 }
 
 output "consumer_table_stream_arns" {
@@ -75,7 +75,7 @@ output "consumer_table_stream_arns" {
 
 output "consumer_relay_failure_queue_arns" {
   description = "Where each consumer table's outbox-relay mapping records the batches it gave up on, by consumer."
-  value       = { for consumer, queue in module.consumer_relay_failures : consumer => queue.arn }
+  value       = { for consumer in keys(local.consumer_tables) : consumer => module.outbox_relay[consumer].failure_queue_arn }
 }
 
 output "role_arns" {
@@ -107,7 +107,7 @@ output "serverless_params" {
       tableName            = module.table.name
       tableStreamArn       = module.table.stream_arn
       busName              = module.events.bus_name
-      relayFailureQueueArn = module.relay_failures.arn
+      relayFailureQueueArn = module.outbox_relay["payments"].failure_queue_arn
       kmsKeyArn            = module.kms.key_arn
       ssmPrefix            = var.ssm_parameter_prefix
       functionPrefix       = var.function_name_prefix
@@ -123,12 +123,12 @@ output "serverless_params" {
     var.enable_delivery ? {
       deliveryTableName            = module.delivery_table[0].name
       deliveryTableStreamArn       = module.delivery_table[0].stream_arn
-      deliveryRelayFailureQueueArn = module.consumer_relay_failures["delivery"].arn
+      deliveryRelayFailureQueueArn = module.outbox_relay["delivery"].failure_queue_arn
     } : {},
     var.enable_notification ? {
       notificationTableName            = module.notification_table[0].name
       notificationTableStreamArn       = module.notification_table[0].stream_arn
-      notificationRelayFailureQueueArn = module.consumer_relay_failures["notification"].arn
+      notificationRelayFailureQueueArn = module.outbox_relay["notification"].failure_queue_arn
     } : {},
     # email => notificationEmailQueueArn
     { for channel, arn in module.events.channel_queue_arns["notification"] : "notification${title(channel)}QueueArn" => arn },

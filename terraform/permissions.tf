@@ -47,6 +47,20 @@ locals {
     }]
   }
 
+  # Before publishing a stream record's event the relay reads whether its outbox item is still there:
+  # one it already published and removed (a retry from a failed record's checkpoint hands it over again)
+  # is skipped, not published twice. Held to OUTBOX# items like the removal.
+  read_outbox_items = {
+    sid       = "ReadOutboxItems"
+    actions   = ["dynamodb:GetItem", "dynamodb:BatchGetItem"]
+    resources = []
+    conditions = [{
+      test     = "ForAllValues:StringLike"
+      variable = "dynamodb:LeadingKeys"
+      values   = ["OUTBOX#*"]
+    }]
+  }
+
   # Each function's own secrets (functions.tf, local.secret_parameter_names), as parameter ARNs. The
   # function may GetParameter those and no other, and decrypt with the secrets key only what SSM decrypts
   # for those parameters: SSM passes the parameter's ARN to KMS as the encryption context PARAMETER_ARN
@@ -87,6 +101,7 @@ locals {
       conditions = []
     },
     merge(local.remove_published_outbox_items, { resources = [module.table.arn] }),
+    merge(local.read_outbox_items, { resources = [module.table.arn] }),
     {
       sid        = "PublishToTheBus"
       actions    = ["events:PutEvents"]
@@ -97,7 +112,7 @@ locals {
       # The mapping's on-failure destination is sent to with the function's role.
       sid        = "RecordFailedBatches"
       actions    = ["sqs:SendMessage"]
-      resources  = [module.relay_failures.arn]
+      resources  = [module.outbox_relay["payments"].failure_queue_arn]
       conditions = []
     },
     {

@@ -19,7 +19,9 @@ enum MemoryCases {
              ["PAYPAL_CLIENT_ID": "id", "PAYPAL_CLIENT_SECRET": "secret", "PAYPAL_WEBHOOK_ID": "RAELQDWO9PHPUN425", "PAYPAL_WEBHOOK_CERT": certificate], "\"statusCode\":400"),
             ("braintree-webhook", event("POST", "/webhooks/braintree", body: "bt_signature=x&bt_payload=eA=="),
              ["BRAINTREE_PUBLIC_KEY": "avvk2efcnpgx6gu2", "BRAINTREE_PRIVATE_KEY": "a065ca1d25a046f98d7388fc11201483"], "\"statusCode\":400"),
-            ("outbox-relay", #"{"Records":[]}"#, [:], "batchItemFailures"),
+            // Configured by the table it drains and the bus, as in Lambda (which sets the credentials).
+            ("outbox-relay", #"{"Records":[]}"#, ["OUTBOX_TABLE": "memory", "OUTBOX_EVENTS": "eventbridge:memory", "AWS_REGION": "us-east-1",
+                                                 "AWS_ACCESS_KEY_ID": "AKIDMEMORY", "AWS_SECRET_ACCESS_KEY": "memory"], "batchItemFailures"),
         ]
     }
 

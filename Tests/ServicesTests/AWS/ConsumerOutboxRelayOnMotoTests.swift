@@ -10,7 +10,7 @@ import OutboxRelayFunction
 import TestSupport
 
 /// A consumer's table has an outbox-relay of its own in AWS (terraform/consumers.tf,
-/// serverless/consumers.yml: the outbox-relay zip with PAYMENTS_STORE naming that table). Here, on moto:
+/// serverless/consumers.yml: the outbox-relay zip with OUTBOX_TABLE naming that table). Here, on moto:
 /// the consumer's store writes its change and outbox item through its real DynamoDB store, the table's
 /// stream is read as Lambda's event source mapping reads it, the batch goes to the `outbox-relay`
 /// function built from its environment as in Lambda, and the event arrives on the SQS queue a bus rule
@@ -51,7 +51,7 @@ struct ConsumerOutboxRelayOnMotoTests {
     }
 
     /// A bus with a rule on `source` targeting a queue; the table's stream read from its start into one
-    /// Lambda event; the relay function run on it with PAYMENTS_STORE naming the table; the queue read
+    /// Lambda event; the relay function run on it with OUTBOX_TABLE naming the table; the queue read
     /// until `count` events came. Answers what EventBridge delivered.
     func relayThroughTheBus(table: DynamoDBTable, source: String, expecting count: Int) throws -> [DeliveredEvent] {
         let server = try MotoServer.shared()

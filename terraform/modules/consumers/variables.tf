@@ -91,58 +91,6 @@ variable "maximum_concurrency" {
   default     = 5
 }
 
-variable "relays" {
-  description = "Outbox relay function name => its table, the table's stream and the queue that records the batches it gives up on (one per enabled consumer table; deployed when manage_functions)."
-  type = map(object({
-    table_name        = string
-    stream_arn        = string
-    failure_queue_arn = string
-  }))
-  default = {}
-}
-
-variable "relay_environments" {
-  description = "Outbox relay function name => its environment (PAYMENTS_STORE naming its table, PAYMENTS_EVENTS the bus)."
-  type        = map(map(string))
-  default     = {}
-}
-
-variable "relay_memory_size" {
-  description = "Memory of each consumer relay (MB)."
-  type        = number
-  default     = 256
-}
-
-variable "relay_timeout" {
-  description = "Timeout of each consumer relay (s)."
-  type        = number
-  default     = 60
-}
-
-variable "relay_batch_size" {
-  description = "Stream records per relay invocation (the relay sends at most 10 per PutEvents call)."
-  type        = number
-  default     = 100
-}
-
-variable "relay_batching_window_seconds" {
-  description = "How long Lambda gathers records before invoking a relay (0: at once)."
-  type        = number
-  default     = 0
-}
-
-variable "relay_maximum_retry_attempts" {
-  description = "Retries of a failing batch (after bisecting) before it goes to the failure queue."
-  type        = number
-  default     = 10
-}
-
-variable "relay_iterator_age_alarm_ms" {
-  description = "The IteratorAge alarm fires when a relay's oldest record is older than this, for 5 minutes."
-  type        = number
-  default     = 60000
-}
-
 variable "log_retention_days" {
   description = "Days the log groups keep logs."
   type        = number
