@@ -28,14 +28,22 @@ public struct PaymentsBackends: Sendable {
         self.callsAWS = callsAWS
     }
 
+    /// For the CLI, which has no function around it: nothing here logs.
     public static func make(_ configuration: PaymentsConfiguration, environment: [String: String], httpClient: any HTTPClient,
                             clock: any WallClock, deadline: InvocationDeadline? = nil) throws -> PaymentsBackends {
-        func aws(_ service: AWSService) throws -> AWSJSONClient {
-            try AWSJSONClient.fromEnvironment(service, environment: environment, http: httpClient, clock: clock, deadline: deadline)
-        }
+        try make(configuration, FunctionDependencies(clock: clock, httpClient: httpClient, environment: environment, logger: .discarding,
+                                                     deadline: deadline))
+    }
+
+    /// From a function's settings.
+    public static func make(_ dependencies: FunctionDependencies) throws -> PaymentsBackends {
+        try make(PaymentsConfiguration(environment: dependencies.environment), dependencies)
+    }
+
+    static func make(_ configuration: PaymentsConfiguration, _ dependencies: FunctionDependencies) throws -> PaymentsBackends {
         let bus: (any EventPublisher)?
         if case .eventBridge(let name) = configuration.events {
-            bus = EventBridgePublisher(client: try aws(.eventBridge), busName: name)
+            bus = EventBridgePublisher(client: try dependencies.awsClient(.eventBridge), busName: name)
         } else {
             bus = nil
         }
@@ -48,17 +56,11 @@ public struct PaymentsBackends: Sendable {
             guard let bus else {
                 throw ConfigurationError("PAYMENTS_STORE=dynamodb:… publishes to EventBridge: set PAYMENTS_EVENTS=eventbridge:BUS")
             }
-            let dynamoDB = try aws(.dynamoDB)
+            let dynamoDB = try dependencies.awsClient(.dynamoDB)
             let store = DynamoDBPaymentStore(client: dynamoDB, tableName: table)
             return PaymentsBackends(store: store, outbox: store, publisher: bus,
                                     transmissions: DynamoDBTransmissionLedger(client: dynamoDB, tableName: table),
                                     drainsAfterAnswer: false, callsAWS: true)
         }
-    }
-
-    /// From a function's settings.
-    public static func make(_ dependencies: FunctionDependencies) throws -> PaymentsBackends {
-        try make(PaymentsConfiguration(environment: dependencies.environment), environment: dependencies.environment,
-                 httpClient: dependencies.httpClient, clock: dependencies.clock, deadline: dependencies.deadline)
     }
 }

@@ -66,9 +66,4 @@ extension PaymentEvent {
             customerPhone: try optionalString("customerPhone")
         ))
     }
-
-    /// The amount as money (the detail's currency was checked when it was read).
-    public var amount: Money? {
-        Currency(code: detail.currency).map { Money(minorUnits: detail.amount, currency: $0) }
-    }
 }

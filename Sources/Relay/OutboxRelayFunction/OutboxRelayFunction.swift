@@ -11,13 +11,9 @@ public enum OutboxRelayFunction {
         guard events.hasPrefix("eventbridge:"), events.count > "eventbridge:".count else {
             throw ConfigurationError("OUTBOX_EVENTS must be eventbridge:BUS")
         }
-        func client(_ service: AWSService) throws -> AWSJSONClient {
-            try AWSJSONClient.fromEnvironment(service, environment: dependencies.environment, http: dependencies.httpClient,
-                                              clock: dependencies.clock, deadline: dependencies.deadline)
-        }
         let relay = OutboxStreamRelay(
-            publisher: EventBridgePublisher(client: try client(.eventBridge), busName: String(events.dropFirst("eventbridge:".count))),
-            outbox: DynamoDBOutbox(table: DynamoDBTable(client: try client(.dynamoDB), name: table)))
+            publisher: EventBridgePublisher(client: try dependencies.awsClient(.eventBridge), busName: String(events.dropFirst("eventbridge:".count))),
+            outbox: DynamoDBOutbox(table: DynamoDBTable(client: try dependencies.awsClient(.dynamoDB), name: table)))
         return Served(relay, callsAWSOnEveryInvocation: true)
     }
 }

@@ -132,3 +132,11 @@ extension AWSJSONClient {
         return client
     }
 }
+
+extension FunctionDependencies {
+    /// A client for `service` from this function's environment, HTTP client, clock and deadline: how
+    /// every function builds its AWS clients (`AWSJSONClient.fromEnvironment`).
+    public func awsClient(_ service: AWSService) throws(ConfigurationError) -> AWSJSONClient {
+        try AWSJSONClient.fromEnvironment(service, environment: environment, http: httpClient, clock: clock, deadline: deadline)
+    }
+}

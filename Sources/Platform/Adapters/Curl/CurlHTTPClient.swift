@@ -138,7 +138,7 @@ final class EasyHandle: @unchecked Sendable {
         }
         guard let colon = line.firstIndex(of: ":") else { return }
         let name = line[..<colon].lowercased()
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t\r\n")
+        let value = line[line.index(after: colon)...].trimmingASCII(\.isASCIIWhitespace)
         if name == "content-length", let length = Int(value), length > maximumBodyBytes { bodyTooLarge = true }
         if let existing = headers[name] { headers[name] = existing + ", " + value } else { headers[name] = value }
     }
@@ -146,15 +146,5 @@ final class EasyHandle: @unchecked Sendable {
     /// Scheme, host and path only: a query string could carry something that must not be logged.
     static func redacted(_ url: String) -> String {
         String(url.prefix { $0 != "?" })
-    }
-}
-
-extension StringProtocol {
-    func trimmingCharacters(in set: String) -> String {
-        let characters = Set(set)
-        var slice = Substring(self)
-        while let first = slice.first, characters.contains(first) { slice = slice.dropFirst() }
-        while let last = slice.last, characters.contains(last) { slice = slice.dropLast() }
-        return String(slice)
     }
 }

@@ -132,7 +132,7 @@ public final class LoopbackHTTPClient: HTTPClient, @unchecked Sendable {
         let body: [UInt8]
         if headers["transfer-encoding"]?.lowercased().contains("chunked") == true {
             body = try readChunked(timeout: timeout)
-        } else if let length = headers["content-length"].flatMap({ Int(Self.trimmed($0)) }) {
+        } else if let length = headers["content-length"].flatMap({ Int($0.trimmingASCII(\.isSpaceOrTab)) }) {
             while buffer.count < length {
                 guard try fill(timeout: timeout) else { throw HTTPTransportError("the Runtime API closed the connection mid-answer") }
             }
@@ -189,7 +189,7 @@ public final class LoopbackHTTPClient: HTTPClient, @unchecked Sendable {
                 lineEnd = Self.find([13, 10], in: buffer)
             }
             let sizeText = String(decoding: buffer[..<lineEnd!], as: UTF8.self).split(separator: ";").first ?? ""
-            guard let size = Int(Self.trimmed(sizeText), radix: 16) else { throw HTTPTransportError("a malformed chunk from the Runtime API") }
+            guard let size = Int(sizeText.trimmingASCII(\.isSpaceOrTab), radix: 16) else { throw HTTPTransportError("a malformed chunk from the Runtime API") }
             buffer.removeFirst(lineEnd! + 2)
             while buffer.count < size + 2 {
                 guard try fill(timeout: timeout) else { throw HTTPTransportError("the Runtime API closed the connection mid-answer") }
@@ -202,14 +202,6 @@ public final class LoopbackHTTPClient: HTTPClient, @unchecked Sendable {
             body += buffer[..<size]
             buffer.removeFirst(size + 2)
         }
-    }
-
-    /// Without spaces and tabs around it, stepped as UTF-8 (as Characters, this was a twentieth of the loop).
-    static func trimmed<S: StringProtocol>(_ text: S) -> String {
-        let bytes = Array(text.utf8)
-        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-        guard let first = bytes.firstIndex(where: { !isBlank($0) }), let last = bytes.lastIndex(where: { !isBlank($0) }) else { return "" }
-        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 
     static func find(_ pattern: [UInt8], in bytes: [UInt8]) -> Int? {

@@ -4,7 +4,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The one JSON configuration of the service: ISO 8601 dates, stable key order.
+/// The one JSON configuration of the service: ISO 8601 dates, stable key order. A new encoder or decoder
+/// on each access (answers, problems, CLI output): no event is encoded with it.
 public enum JSON {
     public static var encoder: JSONEncoder {
         let encoder = JSONEncoder()

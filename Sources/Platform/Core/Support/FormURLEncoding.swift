@@ -16,41 +16,11 @@ public enum FormURLEncoding {
         return pairs
     }
 
-    static let unreserved: Set<UInt8> = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8))
-
     public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            if unreserved.contains(byte) {
-                out.unicodeScalars.append(UnicodeScalar(byte))
-            } else {
-                out += "%" + Hex.byte(byte, uppercase: true)
-            }
-        }
-        return out
+        PercentEncoding.encode(text.utf8)
     }
 
     static func unescape<C: Collection>(_ bytes: C) -> String? where C.Element == UInt8 {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var index = bytes.startIndex
-        while index != bytes.endIndex {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "+") {
-                out.append(UInt8(ascii: " "))
-            } else if byte == UInt8(ascii: "%") {
-                let high = bytes.index(after: index)
-                guard high != bytes.endIndex else { return nil }
-                let low = bytes.index(after: high)
-                guard low != bytes.endIndex, let h = Hex.value(bytes[high]), let l = Hex.value(bytes[low]) else { return nil }
-                out.append(h << 4 | l)
-                index = low
-            } else {
-                out.append(byte)
-            }
-            index = bytes.index(after: index)
-        }
-        return String(validating: out, as: UTF8.self)
+        PercentEncoding.decodeStrictly(bytes, plusIsSpace: true).flatMap { String(validating: $0, as: UTF8.self) }
     }
 }

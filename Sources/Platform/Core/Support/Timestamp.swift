@@ -5,16 +5,15 @@ import Foundation
 #endif
 
 /// RFC 3339 timestamps in UTC with milliseconds (`2025-11-24T16:00:00.123Z`), the form events carry.
-/// Written by hand (civil-from-days) so that encoding an event needs no calendar or formatter.
+/// Written by hand (on `CivilDate`) so that encoding an event needs no calendar or formatter.
 public enum Timestamp {
     public static func string(_ date: Date) -> String {
         // Nearest, not down: a time read back from its text (milliseconds / 1000) is the same Double.
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
         let fraction = Int(milliseconds - seconds * 1000)
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = Int(seconds - days * 86_400)
-        let (year, month, day) = civil(fromDays: days)
+        let (date, secondOfDay) = CivilDate.utc(secondsSince1970: seconds)
+        let (year, month, day) = (date.year, date.month, date.day)
         guard (0...9999).contains(year) else { return wideYear(year, month, day, secondOfDay, fraction) }
         // Every event carries two of these: written into the string's own storage, digit by digit.
         return String(unsafeUninitializedCapacity: 24) { text in
@@ -86,31 +85,8 @@ public enum Timestamp {
         } else {
             guard bytes[19] == UInt8(ascii: "Z") else { return nil }
         }
-        let days = Self.days(fromCivil: year, month, day)
+        let days = CivilDate(year: year, month: month, day: day).daysSince1970
         let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
         return Date(timeIntervalSince1970: Double(seconds * 1000 + Int64(milliseconds)) / 1000)
-    }
-
-    // Howard Hinnant's algorithms (http://howardhinnant.github.io/date_algorithms.html).
-    static func civil(fromDays days: Int64) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0)), Int(month), Int(day))
-    }
-
-    static func days(fromCivil year: Int, _ month: Int, _ day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let m = Int64(month)
-        let dayOfYear = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }

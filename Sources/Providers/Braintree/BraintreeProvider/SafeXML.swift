@@ -55,13 +55,7 @@ public enum SafeXML {
         }
 
         /// The text without surrounding XML whitespace (space, tab, CR, LF).
-        public var trimmedText: String {
-            let scalars = text.unicodeScalars
-            let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-            guard let first = scalars.firstIndex(where: { !isSpace($0) }),
-                  let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
-            return String(scalars[first...last])
-        }
+        public var trimmedText: String { text.trimmingASCII(\.isASCIIWhitespace) }
     }
 
     /// Parses a whole document and returns its root element.

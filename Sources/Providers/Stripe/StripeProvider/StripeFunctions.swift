@@ -21,12 +21,3 @@ public enum StripeFunctions {
         return WebhookFunction(authenticator: authenticator, store: dependencies.store, clock: dependencies.clock)
     }
 }
-
-extension Substring.UTF8View {
-    /// Without surrounding spaces.
-    var trimmingSpaces: Substring.UTF8View {
-        guard let first = firstIndex(where: { $0 != UInt8(ascii: " ") }) else { return self[endIndex...] }
-        let last = lastIndex(where: { $0 != UInt8(ascii: " ") })!
-        return self[first...last]
-    }
-}

@@ -63,8 +63,8 @@ public struct StripeSignature: Sendable {
             var equals = keyStart
             while equals < end, bytes[equals] != UInt8(ascii: "=") { equals += 1 }
             guard equals + 1 < end else { throw .unverified("The Stripe-Signature header is malformed.") }
-            let key = Self.trimmingSpaces(bytes[keyStart..<equals])
-            let value = Self.trimmingSpaces(bytes[(equals + 1)..<end])
+            let key = bytes[keyStart..<equals].trimmingASCII { $0 == UInt8(ascii: " ") }
+            let value = bytes[(equals + 1)..<end].trimmingASCII { $0 == UInt8(ascii: " ") }
             if key.elementsEqual("t".utf8) {
                 guard let number = Int(String(decoding: UnsafeBufferPointer(rebasing: value), as: UTF8.self)) else {
                     throw .unverified("The Stripe-Signature timestamp is not a number.")
@@ -77,13 +77,6 @@ public struct StripeSignature: Sendable {
             // v0 (test mode legacy) and future schemes are ignored, as Stripe's libraries do
         }
         return (timestamp, signatures)
-    }
-
-    static func trimmingSpaces(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Slice<UnsafeBufferPointer<UInt8>> {
-        var start = bytes.startIndex, end = bytes.endIndex
-        while start < end, bytes[start] == UInt8(ascii: " ") { start += 1 }
-        while end > start, bytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
-        return bytes[start..<end]
     }
 
     /// The header Stripe would send for `body` at `timestamp`: for tests and benchmarks.

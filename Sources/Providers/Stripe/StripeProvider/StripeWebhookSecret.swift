@@ -13,7 +13,7 @@ public struct StripeWebhookSecret: Sendable {
     public let secrets: [String]
 
     public init(setting value: String) throws(ConfigurationError) {
-        let entries = value.split(separator: ",").map { String(Substring($0.utf8.trimmingSpaces)) }.filter { !$0.isEmpty }
+        let entries = value.split(separator: ",").map { $0.trimmingASCII { $0 == UInt8(ascii: " ") } }.filter { !$0.isEmpty }
         guard !entries.isEmpty else { throw ConfigurationError("\(Self.setting) holds no secret") }
         for (index, entry) in entries.enumerated() {
             let which = entries.count == 1 ? "" : " (entry \(index + 1) of \(entries.count))"

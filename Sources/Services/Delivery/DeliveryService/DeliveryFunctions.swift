@@ -22,8 +22,7 @@ public enum DeliveryFunctions {
             let store = try SQLiteShipmentStore(path: path)
             return Served(DeliveryHandler(store: store, clock: dependencies.clock), drain: OutboxDrain(outbox: store, publisher: store.bus))
         case .dynamoDB(let table):
-            let client = try AWSJSONClient.fromEnvironment(.dynamoDB, environment: dependencies.environment, http: dependencies.httpClient,
-                                                           clock: dependencies.clock, deadline: dependencies.deadline)
+            let client = try dependencies.awsClient(.dynamoDB)
             return Served(DeliveryHandler(store: DynamoDBShipmentStore(table: DynamoDBTable(client: client, name: table)), clock: dependencies.clock),
                           callsAWSOnEveryInvocation: true)
         }

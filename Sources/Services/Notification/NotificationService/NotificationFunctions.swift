@@ -41,8 +41,7 @@ public enum NotificationFunctions {
                                               smsPolicy: smsPolicy, clock: dependencies.clock),
                           drain: OutboxDrain(outbox: store, publisher: store.bus))
         case .dynamoDB(let table):
-            let client = try AWSJSONClient.fromEnvironment(.dynamoDB, environment: environment, http: dependencies.httpClient,
-                                                           clock: dependencies.clock, deadline: dependencies.deadline)
+            let client = try dependencies.awsClient(.dynamoDB)
             var senders: [NotificationChannel: any ChannelSender] = [:]
             if enabled.contains(.email) {
                 senders[.email] = SESEmailSender(ses: SESv2Client(client: client), from: try dependencies.setting("NOTIFICATION_EMAIL_FROM"))

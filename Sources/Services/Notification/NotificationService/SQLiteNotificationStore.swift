@@ -77,21 +77,6 @@ public struct SQLiteNotificationStore: NotificationStore, Outbox {
         }
     }
 
-    public func sentRecords(orderID: String) throws -> [SentRecord] {
-        try database.withConnection { connection in
-            try connection.rows("""
-                SELECT event_id, channel, detail_type, order_id, payment_id, message_id, sent_at_ms FROM sent_notifications
-                WHERE order_id = ? ORDER BY sent_at_ms, event_id, channel
-                """, [.text(orderID)]).compactMap { row in
-                guard let event = row[0].text, let channel = row[1].text.flatMap(NotificationChannel.init(rawValue:)),
-                      let type = row[2].text, let order = row[3].text, let payment = row[4].text, let id = row[5].text,
-                      let sent = row[6].integer else { return nil }
-                return SentRecord(eventID: event, channel: channel, detailType: type, orderID: order, paymentID: payment,
-                                  messageID: id, sentAt: Self.date(sent))
-            }
-        }
-    }
-
     // MARK: the local channels' messages
 
     /// A message the local channels delivered, as `payments notifications` prints it.
