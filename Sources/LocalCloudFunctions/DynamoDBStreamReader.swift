@@ -19,8 +19,8 @@ public struct DynamoDBStreamReader {
     public init(table: String, handler: OutboxStreamRelay, environment: [String: String], checkpointPath: String, clock: any WallClock) throws {
         self.table = table
         self.handler = handler
-        let configuration = try AWSConfiguration.fromEnvironment(environment)
-        dynamoDB = AWSJSONClient(service: .dynamoDB, configuration: configuration, http: ToolingHTTP.client(clock: clock), clock: clock)
+        dynamoDB = try AWSJSONClient.fromEnvironment(.dynamoDB, environment: environment, http: ToolingHTTP.client(clock: clock), clock: clock,
+                                                     deadline: nil)
         streams = dynamoDB.forService(.dynamoDBStreams)
         self.checkpointPath = checkpointPath
     }

@@ -89,9 +89,7 @@ public final class LocalServeStack: Sendable {
         var result = environment
         for (name, fallback) in [("PAYMENTS_STORE", "sqlite:payments.sqlite"), ("DELIVERY_STORE", "sqlite:delivery.sqlite"),
                                  ("NOTIFICATION_STORE", "sqlite:notifications.sqlite")] {
-            let value = environment[name] ?? fallback
-            guard value.hasPrefix("sqlite:") else { continue }
-            let path = String(value.dropFirst("sqlite:".count))
+            guard case .sqlite(let path)? = try? StoreSetting(name, environment: environment, default: fallback) else { continue }
             result[name] = "sqlite:" + (path.hasPrefix("/") ? path : folder + "/" + path)
         }
         for name in ["PAYPAL_WEBHOOK_CERT", "PAYPAL_TRUSTED_ROOTS"] {

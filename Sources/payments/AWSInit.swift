@@ -43,8 +43,8 @@ struct AWSInit: ParsableCommand {
             throw ValidationError("Set PAYMENTS_EVENTS=eventbridge:BUS.")
         }
         let clock = SystemClock()
-        let aws = try AWSConfiguration.fromEnvironment(environment)
-        let dynamoDB = AWSJSONClient(service: .dynamoDB, configuration: aws, http: ToolingHTTP.client(clock: clock), clock: clock)
+        let dynamoDB = try AWSJSONClient.fromEnvironment(.dynamoDB, environment: environment, http: ToolingHTTP.client(clock: clock),
+                                                         clock: clock, deadline: nil)
         let setup = AWSSetup(dynamoDB: dynamoDB, events: dynamoDB.forService(.eventBridge), sqs: dynamoDB.forService(.sqs),
                              sns: SNSClient(client: dynamoDB), maxReceiveCount: maxReceiveCount)
         // The consumers' own tables, when they are configured on DynamoDB here too.

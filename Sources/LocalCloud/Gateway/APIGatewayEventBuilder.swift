@@ -32,7 +32,7 @@ public struct APIGatewayEventBuilder: Sendable {
     public static func encodesAsBase64(contentType: String?, body: [UInt8]) -> Bool {
         guard let contentType else { return true }
         let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map {
-            trimmedSpaces($0).lowercased()
+            $0.trimmingASCII(\.isSpaceOrTab).lowercased()
         } ?? ""
         guard mediaType.hasPrefix("text/") || textMediaTypes.contains(mediaType) else { return true }
         // A text type whose bytes are not UTF-8 cannot be a JSON string: pass the exact bytes encoded.
@@ -49,7 +49,7 @@ public struct APIGatewayEventBuilder: Sendable {
         for (name, value) in request.headers {
             let lower = name.lowercased()
             if lower == "cookie" {
-                cookies += value.split(separator: ";").map { trimmedSpaces($0) }.filter { !$0.isEmpty }
+                cookies += value.split(separator: ";").map { $0.trimmingASCII(\.isSpaceOrTab) }.filter { !$0.isEmpty }
                 continue
             }
             if let existing = headers[lower] {
@@ -173,10 +173,3 @@ public struct APIGatewayEventBuilder: Sendable {
     }
 }
 
-/// The text without leading and trailing spaces and tabs.
-func trimmedSpaces(_ text: some StringProtocol) -> String {
-    var slice = Substring(text)
-    while let first = slice.first, first == " " || first == "\t" { slice = slice.dropFirst() }
-    while let last = slice.last, last == " " || last == "\t" { slice = slice.dropLast() }
-    return String(slice)
-}

@@ -18,11 +18,12 @@ public enum PercentEncoding {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Undoes %XX escapes, leniently: `+` stays `+` (it is not a space outside form bodies), and a `%`
-    /// not followed by two hex digits is kept literally, so any URL text decodes to some bytes instead of failing.
-    public static func decode<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
+    /// Undoes %XX escapes, leniently: `+` stays `+` unless `plusIsSpace` (it is a space only in form
+    /// bodies and query strings read as forms), and a `%` not followed by two hex digits is kept
+    /// literally, so any URL text decodes to some bytes instead of failing.
+    public static func decode<C: Collection>(_ bytes: C, plusIsSpace: Bool = false) -> [UInt8] where C.Element == UInt8 {
         // A lenient decoding has no failure: the fallback is never taken.
-        decode(bytes, plusIsSpace: false, keepingBrokenEscapes: true) ?? Array(bytes)
+        decode(bytes, plusIsSpace: plusIsSpace, keepingBrokenEscapes: true) ?? Array(bytes)
     }
 
     /// Undoes %XX escapes strictly: nil when a `%` is not followed by two hex digits. With `plusIsSpace`
