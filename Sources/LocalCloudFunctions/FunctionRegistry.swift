@@ -23,7 +23,7 @@ public enum FunctionRegistry {
 
     /// The local API Gateway's route table: every HTTP route, to the first function that declares it
     /// (`GET /payments/{id}` goes to stripe-payment, which shares the store with the others).
-    public static func gatewayRoutes() throws -> GatewayRoutes {
+    package static func gatewayRoutes() throws -> GatewayRoutes {
         try GatewayRoutes(functions: all.map { (function: $0.name, routes: $0.routes) })
     }
 

@@ -61,7 +61,7 @@ public actor LocalEventDelivery {
     /// its commit but before its drain leaves events there; publishing is idempotent on the event id,
     /// so racing a function's own drain is harmless). Returns how many were published.
     @discardableResult
-    public func publishOutbox() -> Int {
+    package func publishOutbox() -> Int {
         do {
             let (store, bus) = try open()
             return OutboxDrain(outbox: store, publisher: bus).run(logger: logger)

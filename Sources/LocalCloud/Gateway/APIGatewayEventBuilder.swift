@@ -29,7 +29,7 @@ public struct APIGatewayEventBuilder: Sendable {
     static let textMediaTypes: Set<String> = ["application/json", "application/xml", "application/javascript"]
 
     /// True when HTTP APIs would hand this body over base64-encoded.
-    public static func encodesAsBase64(contentType: String?, body: [UInt8]) -> Bool {
+    package static func encodesAsBase64(contentType: String?, body: [UInt8]) -> Bool {
         guard let contentType else { return true }
         let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map {
             $0.trimmingASCII(\.isSpaceOrTab).lowercased()

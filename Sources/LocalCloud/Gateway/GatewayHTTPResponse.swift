@@ -47,11 +47,11 @@ public struct GatewayHTTPResponse: Sendable, Equatable {
     /// No route matches the method and path (HTTP APIs answer 404, also for a known path with another method).
     public static let notFound = gatewayMessage(404, "Not Found")
     /// The request body exceeds the HTTP API payload limit (10 MB).
-    public static let requestTooLarge = gatewayMessage(413, "Request Entity Too Large")
+    package static let requestTooLarge = gatewayMessage(413, "Request Entity Too Large")
     /// The function failed (an error, a crash, its own timeout) or answered something that is not a response.
-    public static let internalServerError = gatewayMessage(500, "Internal Server Error")
+    package static let internalServerError = gatewayMessage(500, "Internal Server Error")
     /// The integration did not answer within the API's integration timeout (30 s at most in AWS).
-    public static let serviceUnavailable = gatewayMessage(503, "Service Unavailable")
+    package static let serviceUnavailable = gatewayMessage(503, "Service Unavailable")
 }
 
 /// Turns what the function answered into HTTP, as HTTP APIs do for payload format 2.0:
@@ -61,7 +61,7 @@ public struct GatewayHTTPResponse: Sendable, Equatable {
 /// - any other valid JSON is taken as the body of a 200 `application/json` answer;
 /// - a function error, a crash, an init failure or the function's own timeout (which Lambda reports as
 ///   a function error) is a 500; so is an answer that is not JSON or a malformed response.
-public enum APIGatewayResponseMapper {
+package enum APIGatewayResponseMapper {
     public static func response(for result: InvokeResult) -> GatewayHTTPResponse {
         switch result {
         case .response(let payload):

@@ -119,7 +119,7 @@ struct GatewayRequestContext: RequestContext {
     }
 }
 
-public struct LocalGatewayError: Error, CustomStringConvertible, Sendable {
+package struct LocalGatewayError: Error, CustomStringConvertible, Sendable {
     public let description: String
     init(_ description: String) { self.description = description }
 }

@@ -62,7 +62,7 @@ public final class LoopbackHTTPServer: Sendable {
     }
 }
 
-public struct LoopbackHTTPServerError: Error, CustomStringConvertible, Sendable {
+package struct LoopbackHTTPServerError: Error, CustomStringConvertible, Sendable {
     public let description: String
     init(_ description: String) { self.description = description }
 }

@@ -14,7 +14,7 @@ import Hummingbird
 ///   `{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: … Error: Task timed out after N.00 seconds"}`
 ///   (RIE sends only the bare text `Task timed out after N.00 seconds`);
 /// - runtime failure (crash, exit, failed init): 502 `{"errorType":"Runtime.ExitError","errorMessage":…}`, as RIE.
-public enum InvokeAPIServer {
+package enum InvokeAPIServer {
     public static func start(invoker: any FunctionInvoker, function: String, port: Int) async throws -> LoopbackHTTPServer {
         let router = Router()
         router.post("/2015-03-31/functions/:name/invocations") { request, _ -> Response in
@@ -50,7 +50,7 @@ public enum InvokeAPIServer {
     }
 
     /// The HTTP answer for one invocation's result (see the type's comment).
-    public static func render(_ result: InvokeResult, requestID: String) -> Response {
+    package static func render(_ result: InvokeResult, requestID: String) -> Response {
         switch result {
         case .response(let body):
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))

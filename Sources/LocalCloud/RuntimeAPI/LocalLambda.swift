@@ -18,7 +18,7 @@ public final class LocalLambda: FunctionInvoker {
         self.functions = pools
     }
 
-    public var functionNames: [String] { functions.keys.sorted() }
+    package var functionNames: [String] { functions.keys.sorted() }
 
     public func invoke(function: String, _ request: InvokeRequest) async -> InvokeResult {
         guard let pool = functions[function] else {
@@ -28,7 +28,7 @@ public final class LocalLambda: FunctionInvoker {
     }
 
     /// The process ids of `function`'s live instances (what tests use to tell instances apart).
-    public func processIDs(of function: String) async -> [Int32] {
+    package func processIDs(of function: String) async -> [Int32] {
         await functions[function]?.processIDs() ?? []
     }
 

@@ -6,7 +6,7 @@ import Darwin
 
 /// How a child process ended, worded as Lambda words it (`Runtime exited with error: exit status 1`,
 /// `... signal: killed`: Go's wording, which Lambda's runtime manager uses).
-public struct ProcessExit: Sendable, Equatable, CustomStringConvertible {
+package struct ProcessExit: Sendable, Equatable, CustomStringConvertible {
     /// The exit code, when the process exited by itself.
     public var code: Int32?
     /// The signal that ended it, when one did.

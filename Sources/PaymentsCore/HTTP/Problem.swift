@@ -36,7 +36,7 @@ public struct Problem: Error, Codable, Sendable, Equatable {
     }
 
     /// Names where the card data is, never the data itself.
-    public static func cardDataRefused(in field: String) -> Problem {
+    package static func cardDataRefused(in field: String) -> Problem {
         unprocessable("card-data-refused", "\(field.prefix(1).uppercased() + field.dropFirst()) holds card data (a card number or a card field). Only provider tokens are accepted: collect cards with the provider's client SDK and send its token as 'paymentMethod'.")
     }
 }

@@ -12,7 +12,7 @@ import Platform
 /// (`CardNumberContext`): a phone number after `+` of valid length for its country, an EAN-13
 /// barcode, an IBAN, a UUID, an Amazon-style or `ord_`-prefixed order id. The rates this rule was
 /// measured at (misses, and refusals of ordinary ids) are in CardDataCorpusTests and the README.
-public enum CardData {
+package enum CardData {
     /// Where in `value` card data sits, as a field path such as `description` or `items[0].note`,
     /// or nil. The path never contains the card number itself: a key that holds one is reported as
     /// "a key of" its parent.
@@ -48,7 +48,7 @@ public enum CardData {
     /// True when `text` holds a card number: some consecutive digit groups of one chain (groups joined
     /// by at most eight separator characters, a run of whitespace counting as one, no letter between)
     /// make a brand's number at one of its lengths with a valid Luhn digit, and no context claims them.
-    public static func containsCardNumber(_ text: String) -> Bool {
+    package static func containsCardNumber(_ text: String) -> Bool {
         // Most strings (currencies, emails, names, short ids) cannot hold 12 digits: skip the scan.
         guard CardText.digitCount(text, atLeast: CardBrands.shortestLength) else { return false }
         let scan = DigitScan(CardText.normalised(text))

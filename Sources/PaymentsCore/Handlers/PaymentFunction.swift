@@ -15,7 +15,7 @@ public struct PaymentFunction: RequestHandler {
     public var clock: any WallClock
     /// How long an attempt without an answer is presumed still in flight (the provider call's timeout
     /// and retries fit well inside it). A repeat of the request within it gets 409, not a second call.
-    public var attemptLease: Double = 90
+    package var attemptLease: Double = 90
 
     public init(gateway: any PaymentGateway, store: any PaymentStore, clock: any WallClock) {
         self.gateway = gateway
@@ -207,7 +207,7 @@ public struct PaymentFunction: RequestHandler {
 }
 
 /// The answer to a created payment.
-public struct CreatedPayment: Codable, Sendable, Equatable {
+package struct CreatedPayment: Codable, Sendable, Equatable {
     public var paymentId: String
     public var orderId: String
     public var provider: String

@@ -84,7 +84,7 @@ extension PaymentRequest {
 
     /// `+` and 8 to 15 ASCII digits, the first not 0 (no country code starts with 0). Spaces, dashes and
     /// brackets are refused rather than removed: what is stored is what the SMS channel dials.
-    public static func isE164(_ text: String) -> Bool {
+    package static func isE164(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard bytes.first == UInt8(ascii: "+"), (9...16).contains(bytes.count), bytes[1] != UInt8(ascii: "0") else { return false }
         return bytes.dropFirst().allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }

@@ -12,7 +12,7 @@ import Platform
 /// not the store's bookkeeping (`version`, `attemptStartedAt`). Its own type, rather than
 /// `PaymentRecord` with fields blanked, so that a field added to the stored record is not published
 /// by default.
-public struct ShownPayment: Codable, Sendable, Equatable {
+package struct ShownPayment: Codable, Sendable, Equatable {
     public var id: String
     public var orderId: String
     public var provider: String

@@ -21,7 +21,7 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
     /// currency (USD 10,000,000.00, EUR the same), or ten billion for currencies whose unit is worth
     /// under about two US cents (JPY, KRW, IDR, VND...). No shop's single order comes near it; a
     /// larger number is a client's mistake (cents sent as micros, a timestamp in the wrong field).
-    public var maximumMinorUnits: Int {
+    package var maximumMinorUnits: Int {
         let majorUnits = Currency.smallUnit.contains(code) ? 10_000_000_000 : 10_000_000
         var result = majorUnits
         for _ in 0..<exponent { result *= 10 }

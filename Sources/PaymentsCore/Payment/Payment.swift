@@ -93,7 +93,7 @@ extension Payment {
     }
 
     /// This payment as its next stored version: `edit` applied, the version and update time moved on.
-    public func revised(at time: Date, _ edit: (inout Payment) -> Void) -> Payment {
+    package func revised(at time: Date, _ edit: (inout Payment) -> Void) -> Payment {
         var next = self
         edit(&next)
         next.updatedAt = time

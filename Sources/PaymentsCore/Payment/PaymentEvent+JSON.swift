@@ -29,7 +29,7 @@ extension PaymentEvent {
 
     /// What `JSONEncoder` makes of the event with this encoding's settings: the reference the
     /// hand-written form is tested against.
-    public func encodedByJSONEncoder() throws -> [UInt8] {
+    package func encodedByJSONEncoder() throws -> [UInt8] {
         Array(try Self.encoder.encode(self))
     }
 

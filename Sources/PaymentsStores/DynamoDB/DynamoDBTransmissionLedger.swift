@@ -8,7 +8,7 @@ import AWSClients
 /// window is over. TTL deletion lags by up to days, so an item already past `expiresAt` counts as absent.
 ///
 /// A first delivery costs one PutItem; a repeated id one failed PutItem and one consistent GetItem.
-public struct DynamoDBTransmissionLedger: TransmissionLedger {
+package struct DynamoDBTransmissionLedger: TransmissionLedger {
     public var client: AWSJSONClient
     public var tableName: String
 

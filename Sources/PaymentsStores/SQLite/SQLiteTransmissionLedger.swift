@@ -4,7 +4,7 @@ import SQLiteAdapter
 
 /// `TransmissionLedger` in the local store's database: one row per (provider, transmission id). The
 /// check and the insert are one write transaction, so two deliveries of one id cannot both be first.
-public struct SQLiteTransmissionLedger: TransmissionLedger {
+package struct SQLiteTransmissionLedger: TransmissionLedger {
     public let database: SQLiteDatabase
 
     /// `store`'s database, whose schema has the table (`SQLiteSchema.applyAdditions`, run when the store

@@ -1,7 +1,7 @@
 import Platform
 
 /// A duration setting written as a whole number and a unit: `30s`, `5m`, `1h`.
-public enum DurationSetting {
+package enum DurationSetting {
     /// Seconds, or an error naming the setting (never quoting its value) when it is malformed or outside `range`.
     public static func seconds(_ name: String, environment: [String: String], default defaultValue: Double,
                                range: ClosedRange<Double>) throws(ConfigurationError) -> Double {

@@ -49,7 +49,7 @@ public enum FunctionMain {
 }
 
 /// The process environment as a dictionary, read once at start.
-public func currentEnvironment() -> [String: String] {
+package func currentEnvironment() -> [String: String] {
     var result: [String: String] = [:]
     var pointer = environ
     while let entry = pointer.pointee {

@@ -23,7 +23,7 @@ public struct SecretRefreshingRuntime {
     public let references: SSMSettingReferences
     public let maxAge: Double
     /// When the values in use were read.
-    public private(set) var resolvedAt: Date
+    package private(set) var resolvedAt: Date
 
     private let definition: FunctionDefinition
     private let environment: [String: String]

@@ -40,8 +40,8 @@ public final class BraintreeAPISimulator: ProviderAPISimulator {
         self.currency = currency.uppercased()
     }
 
-    public var transactionsCreated: Int { state.withLock { $0.transactions.count } }
-    public func transactionStatus(_ id: String) -> String? { state.withLock { $0.transactions.first { $0.id == id }?.status } }
+    package var transactionsCreated: Int { state.withLock { $0.transactions.count } }
+    package func transactionStatus(_ id: String) -> String? { state.withLock { $0.transactions.first { $0.id == id }?.status } }
 
     public func handle(_ request: SimulatorRequest) -> SimulatorResponse {
         guard let basic = request.header("authorization"), basic.hasPrefix("Basic "),

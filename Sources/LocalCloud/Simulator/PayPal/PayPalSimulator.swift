@@ -30,9 +30,9 @@ public final class PayPalAPISimulator: ProviderAPISimulator {
         self.clientSecret = clientSecret
     }
 
-    public var ordersCreated: Int { state.withLock { $0.ordersCreated } }
-    public var capturesMade: Int { state.withLock { $0.capturesMade } }
-    public func orderStatus(_ id: String) -> String? { state.withLock { $0.orders[id]?["status"] as? String } }
+    package var ordersCreated: Int { state.withLock { $0.ordersCreated } }
+    package var capturesMade: Int { state.withLock { $0.capturesMade } }
+    package func orderStatus(_ id: String) -> String? { state.withLock { $0.orders[id]?["status"] as? String } }
 
     public func handle(_ request: SimulatorRequest) -> SimulatorResponse {
         let base = "http://" + (request.header("host") ?? "127.0.0.1")

@@ -31,7 +31,7 @@ public final class StripeAPISimulator: ProviderAPISimulator {
         self.secretKey = secretKey
     }
 
-    public var createCalls: Int { state.withLock { $0.createCalls } }
+    package var createCalls: Int { state.withLock { $0.createCalls } }
 
     public func handle(_ request: SimulatorRequest) -> SimulatorResponse {
         let bearer = request.header("authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }

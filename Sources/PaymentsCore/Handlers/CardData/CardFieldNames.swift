@@ -31,7 +31,7 @@ extension CardData {
         "cvc", "cvc2", "cvv", "cvv2",
     ]
 
-    public static func isCardFieldName(_ name: String) -> Bool {
+    package static func isCardFieldName(_ name: String) -> Bool {
         let words = fieldNameWords(name)
         guard !words.isEmpty else { return false }
         let name = words.joined()

@@ -26,7 +26,7 @@ public struct AWSConfiguration: Sendable, Equatable {
 
     /// Refuses an `AWS_ENDPOINT_URL` that is not https outside loopback: signed requests and their
     /// answers (customers' data, secrets) would cross the network in clear text.
-    public func checkEndpoint() throws(ConfigurationError) {
+    package func checkEndpoint() throws(ConfigurationError) {
         guard let endpointOverride, OutboundHTTPPolicy.refusal(of: endpointOverride) != nil else { return }
         throw ConfigurationError("AWS_ENDPOINT_URL must be an https URL (http only to 127.0.0.1, ::1 or localhost)")
     }

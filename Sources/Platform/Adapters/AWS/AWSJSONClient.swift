@@ -20,7 +20,7 @@ public struct AWSJSONClient: Sendable {
     /// When nil, or later than `retry.maxTotalTime` after the first send, that limit applies instead.
     public var deadline: Date?
     /// The serving invocation's deadline, when the client outlives invocations (built once at start).
-    public var invocationDeadline: InvocationDeadline?
+    package var invocationDeadline: InvocationDeadline?
 
     public init(service: AWSService, configuration: AWSConfiguration, http: any HTTPClient, clock: any WallClock,
                 retry: AWSRetryPolicy = AWSRetryPolicy(), deadline: Date? = nil) {

@@ -13,7 +13,7 @@ public struct DynamoDBTableDefinition: Sendable, Equatable {
 
     public init(tableName: String) { self.tableName = tableName }
 
-    public var createTableRequest: JSONValue {
+    package var createTableRequest: JSONValue {
         .object([
             "TableName": .string(tableName),
             "AttributeDefinitions": .array([.object(["AttributeName": .string("pk"), "AttributeType": .string("S")])]),

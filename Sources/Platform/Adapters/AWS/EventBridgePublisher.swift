@@ -14,8 +14,8 @@ public struct EventBridgePublisher: EventPublisher {
     public var busName: String
 
     /// PutEvents' limits (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html).
-    public static let maxEntriesPerCall = 10
-    public static let maxBytesPerCall = 256 * 1024
+    package static let maxEntriesPerCall = 10
+    package static let maxBytesPerCall = 256 * 1024
 
     public init(client: AWSJSONClient, busName: String) {
         self.client = client

@@ -4,7 +4,7 @@ import Platform
 /// (`outbox` for `SQLiteOutbox`, `bus_events` for `SQLiteEventBus`).
 public enum SQLiteServiceFile {
     /// Created with the service's schema.
-    public static let eventTables = """
+    package static let eventTables = """
         CREATE TABLE IF NOT EXISTS outbox (
             seq INTEGER PRIMARY KEY,
             event_id TEXT NOT NULL UNIQUE,

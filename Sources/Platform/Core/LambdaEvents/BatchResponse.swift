@@ -13,5 +13,5 @@ public struct BatchResponse: Codable, Sendable, Equatable {
         batchItemFailures = failedItems.map(ItemFailure.init(itemIdentifier:))
     }
 
-    public static let allSucceeded = BatchResponse()
+    package static let allSucceeded = BatchResponse()
 }

@@ -39,7 +39,7 @@ public enum OutboundHTTPPolicy {
     }
 
     /// `localhost`, `[::1]` or `127.x.y.z` written plainly (four decimal parts, no leading zeros).
-    public static func isLoopback(host: String) -> Bool {
+    package static func isLoopback(host: String) -> Bool {
         let host = host.lowercased()
         if host == "localhost" || host == "[::1]" || host == "::1" { return true }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)

@@ -28,7 +28,7 @@ public enum PercentEncoding {
 
     /// Undoes %XX escapes strictly: nil when a `%` is not followed by two hex digits. With `plusIsSpace`
     /// (form bodies), `+` is a space.
-    public static func decodeStrictly<C: Collection>(_ bytes: C, plusIsSpace: Bool) -> [UInt8]? where C.Element == UInt8 {
+    package static func decodeStrictly<C: Collection>(_ bytes: C, plusIsSpace: Bool) -> [UInt8]? where C.Element == UInt8 {
         decode(bytes, plusIsSpace: plusIsSpace, keepingBrokenEscapes: false)
     }
 

@@ -50,7 +50,7 @@ public final class PayPalAccessTokens: Sendable {
     }
 
     /// Forgets `token` after PayPal refused it (401): revoked or expired early. A newer token stays.
-    public func invalidate(_ token: String) {
+    package func invalidate(_ token: String) {
         cached.withLock { cachedToken in
             if cachedToken?.value == token { cachedToken = nil }
         }

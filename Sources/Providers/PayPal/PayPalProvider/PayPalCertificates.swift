@@ -34,7 +34,7 @@ public final class PayPalCertificates: Sendable {
         case downloaded(trustedRootsPath: String, client: any HTTPClient)
     }
 
-    public static let systemRootsPath = "/etc/ssl/certs/ca-certificates.crt"
+    package static let systemRootsPath = "/etc/ssl/certs/ca-certificates.crt"
     /// Verified chains kept at most (PayPal rotates its certificate rarely).
     public static let defaultCacheLimit = 32
     /// Seconds a failed download is remembered.

@@ -15,7 +15,7 @@ public enum PayPalTransmissionSigner {
     /// PayPal signs with this algorithm only (PAYPAL-AUTH-ALGO).
     public static let algorithm = PayPalTransmission.supportedAlgorithm
 
-    public static func signedString(transmissionID: String, time: String, webhookID: String, body: [UInt8]) -> String {
+    package static func signedString(transmissionID: String, time: String, webhookID: String, body: [UInt8]) -> String {
         "\(transmissionID)|\(time)|\(webhookID)|\(CRC32.checksum(body))"
     }
 

@@ -20,7 +20,7 @@ import Platform
 public struct DynamoDBShipmentStore: ShipmentStore {
     public var table: DynamoDBTable
     /// How long a processed-event marker is kept.
-    public var markerLifetime: Double = 15 * 86_400
+    package var markerLifetime: Double = 15 * 86_400
 
     public init(table: DynamoDBTable) { self.table = table }
 

@@ -7,7 +7,7 @@ import PaymentsCore
 import Platform
 
 /// The events Delivery publishes (source `shop.delivery`), keyed like payment events.
-public enum ShipmentEvents {
+package enum ShipmentEvents {
     public static let source = "shop.delivery"
 
     /// The shipment entered its current status from `previous` (nil: the shipment is new).

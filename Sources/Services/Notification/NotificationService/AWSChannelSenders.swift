@@ -3,7 +3,7 @@ import PaymentsCore
 import Platform
 
 /// The email channel in AWS: SES v2 `SendEmail` from `NOTIFICATION_EMAIL_FROM` (a verified identity).
-public struct SESEmailSender: ChannelSender {
+package struct SESEmailSender: ChannelSender {
     public var ses: SESv2Client
     public var from: String
 
@@ -18,7 +18,7 @@ public struct SESEmailSender: ChannelSender {
 }
 
 /// The SMS channel in AWS: SNS `Publish` to the customer's E.164 number.
-public struct SNSSMSSender: ChannelSender {
+package struct SNSSMSSender: ChannelSender {
     public var sns: SNSClient
 
     public init(sns: SNSClient) { self.sns = sns }

@@ -15,7 +15,7 @@ import Platform
 /// - `OUTBOX#<eventId>`: a `shop.notifications` event waiting for `outbox-relay` on this table's stream.
 ///
 /// A sent-record and its NotificationSent are one TransactWriteItems, both conditioned on being absent.
-public struct DynamoDBNotificationStore: NotificationStore {
+package struct DynamoDBNotificationStore: NotificationStore {
     public var table: DynamoDBTable
     public var recordLifetime: Double = 15 * 86_400
 
@@ -27,7 +27,7 @@ public struct DynamoDBNotificationStore: NotificationStore {
         try table.item(Self.sentKey(eventID, channel)) != nil
     }
 
-    public func recordSent(_ record: SentRecord, events: [ServiceEvent]) throws -> Bool {
+    package func recordSent(_ record: SentRecord, events: [ServiceEvent]) throws -> Bool {
         var item = DynamoDBItem()
         item[string: "pk"] = Self.sentKey(record.eventID, record.channel)
         item[string: "type"] = "sent"
@@ -46,7 +46,7 @@ public struct DynamoDBNotificationStore: NotificationStore {
         throw StoreError("NotificationSent for \(record.eventID) on \(record.channel.rawValue) is already in the outbox")
     }
 
-    public func recordFailure(events: [ServiceEvent]) throws {
+    package func recordFailure(events: [ServiceEvent]) throws {
         guard !events.isEmpty else { return }
         // A repeat of the same failed attempt finds its event there already: that is no error.
         _ = try table.transact(try events.map { table.put(DynamoDBOutbox.item($0.encoded()), condition: .absent) })

@@ -8,7 +8,7 @@ import Platform
 
 /// The events Notification publishes (source `shop.notifications`), keyed like payment events. They
 /// never carry the recipient or the text: the bus is no place for a customer's contact twice over.
-public enum NotificationEvents {
+package enum NotificationEvents {
     public static let source = "shop.notifications"
 
     /// The channel accepted the message: once per payment event and channel.

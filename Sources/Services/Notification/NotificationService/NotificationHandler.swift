@@ -117,7 +117,7 @@ public struct NotificationHandler: SQSBatchHandler {
 }
 
 /// A channel's refusal of a message, by kind (what NotificationFailed reports).
-public struct ChannelRefusal: Error, CustomStringConvertible, Sendable {
+package struct ChannelRefusal: Error, CustomStringConvertible, Sendable {
     public let kind: String
     public init(_ kind: String) { self.kind = kind }
     public var description: String { "the channel refused the message: \(kind)" }

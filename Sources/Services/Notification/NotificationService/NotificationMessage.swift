@@ -28,7 +28,7 @@ public struct NotificationMessage: Sendable, Equatable {
 
 /// The text of each message: one template per payment event type, the amount written in its
 /// currency's own digits (`Money.decimalString`: 25.00 EUR, 500 JPY, 1.250 KWD).
-public enum NotificationTemplates {
+package enum NotificationTemplates {
     /// The subject line (email) and the sentence (both channels) for an event; nil for a detail-type
     /// without a template (every payment detail-type has one).
     public static func content(for event: PaymentEvent) -> (subject: String, sentence: String)? {

@@ -20,7 +20,7 @@ public struct SMSPolicy: Sendable, Equatable {
     public func sends(_ detailType: String) -> Bool { Self.detailTypes.contains(detailType) }
 
     /// Whether the number is in an allowed country; a number that is not E.164 is in none.
-    public func allows(number: String) -> Bool {
+    package func allows(number: String) -> Bool {
         guard let countries else { return true }
         guard let code = CallingCode(ofNumber: number) else { return false }
         return countries.contains(code)

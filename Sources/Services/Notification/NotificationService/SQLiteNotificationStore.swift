@@ -145,7 +145,7 @@ public struct SQLiteNotificationStore: NotificationStore, Outbox {
 
 /// A local channel: "delivers" by writing the message to the store's `channel_messages` table, where
 /// `payments notifications` and `payments show-order` read it.
-public struct LocalChannelSender: ChannelSender {
+package struct LocalChannelSender: ChannelSender {
     public var store: SQLiteNotificationStore
     public var clock: any WallClock
 
