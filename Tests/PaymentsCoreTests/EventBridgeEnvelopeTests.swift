@@ -47,25 +47,28 @@ import Platform
         #expect(try PaymentEvent(envelope: envelope) == Self.event())
     }
 
+    /// Each body carries a customer's address, most often where the fault is, so that a refusal quoting
+    /// the body would show it.
     static let badBodies: [(String, String)] = [
         ("not JSON", "hello secret-buyer@example.com"),
-        ("a JSON array", "[1,2]"),
-        ("a repeated key", #"{"id":"a","id":"b"}"#),
-        ("an SNS confirmation", #"{"Type":"SubscriptionConfirmation","TopicArn":"arn","Message":"{}"}"#),
-        ("SNS without Message", #"{"Type":"Notification","TopicArn":"arn"}"#),
+        ("a JSON array", #"["secret-buyer@example.com",2]"#),
+        ("a repeated key", #"{"id":"secret-buyer@example.com","id":"b"}"#),
+        ("an SNS confirmation", #"{"Type":"SubscriptionConfirmation","TopicArn":"arn","Message":"{\"customerEmail\":\"secret-buyer@example.com\"}"}"#),
+        ("SNS without Message", #"{"Type":"Notification","TopicArn":"arn","Subject":"secret-buyer@example.com"}"#),
         ("SNS Message not JSON", #"{"Type":"Notification","TopicArn":"arn","Message":"secret-buyer@example.com"}"#),
-        ("SNS Message not an object", #"{"Type":"Notification","TopicArn":"arn","Message":"[1]"}"#),
-        ("no id", #"{"source":"shop.payments","detail-type":"PaymentSucceeded","time":"2025-11-24T16:00:00Z","detail":{}}"#),
-        ("no detail", #"{"id":"1","source":"shop.payments","detail-type":"PaymentSucceeded","time":"2025-11-24T16:00:00Z"}"#),
-        ("detail a string", #"{"id":"1","source":"shop.payments","detail-type":"PaymentSucceeded","time":"2025-11-24T16:00:00Z","detail":"x"}"#),
-        ("time not RFC 3339", #"{"id":"1","source":"shop.payments","detail-type":"PaymentSucceeded","time":"yesterday","detail":{}}"#),
-        ("source a number", #"{"id":"1","source":7,"detail-type":"PaymentSucceeded","time":"2025-11-24T16:00:00Z","detail":{}}"#),
-        ("empty detail-type", #"{"id":"1","source":"shop.payments","detail-type":"","time":"2025-11-24T16:00:00Z","detail":{}}"#),
+        ("SNS Message not an object", #"{"Type":"Notification","TopicArn":"arn","Message":"[\"secret-buyer@example.com\"]"}"#),
+        ("no id", #"{"source":"shop.payments","detail-type":"PaymentSucceeded","time":"2025-11-24T16:00:00Z","detail":{"customerEmail":"secret-buyer@example.com"}}"#),
+        ("no detail", #"{"id":"1","source":"shop.payments","detail-type":"PaymentSucceeded","time":"2025-11-24T16:00:00Z","resources":["secret-buyer@example.com"]}"#),
+        ("detail a string", #"{"id":"1","source":"shop.payments","detail-type":"PaymentSucceeded","time":"2025-11-24T16:00:00Z","detail":"secret-buyer@example.com"}"#),
+        ("time not RFC 3339", #"{"id":"1","source":"shop.payments","detail-type":"PaymentSucceeded","time":"secret-buyer@example.com","detail":{}}"#),
+        ("source a number", #"{"id":"1","source":7,"detail-type":"PaymentSucceeded","time":"2025-11-24T16:00:00Z","detail":{"customerEmail":"secret-buyer@example.com"}}"#),
+        ("empty detail-type", #"{"id":"1","source":"shop.payments","detail-type":"","time":"2025-11-24T16:00:00Z","detail":{"customerEmail":"secret-buyer@example.com"}}"#),
     ]
 
     @Test(arguments: badBodies.indices)
     func aBodyThatIsNoEnvelopeIsRefusedWithoutItsContent(index: Int) {
         let (name, body) = Self.badBodies[index]
+        #expect(body.contains("secret-buyer@example.com"), "\(name): the body must hold the content the refusal must not quote")
         #expect(throws: UnreadableRecord.self, "\(name)") { try EventBridgeEnvelope(sqsBody: body) }
         do { _ = try EventBridgeEnvelope(sqsBody: body) } catch {
             #expect(!error.reason.contains("secret-buyer"), "\(name): \(error.reason)")
@@ -77,23 +80,24 @@ import Platform
         #expect(throws: UnreadableRecord("the body is \(body.utf8.count) bytes, more than SQS's 262144")) { try EventBridgeEnvelope(sqsBody: body) }
     }
 
-    static let badEvents: [(String, @Sendable (inout [String: Any]) -> Void)] = [
-        ("another source", { $0["source"] = "shop.delivery" }),
-        ("an unknown detail-type", { $0["detail-type"] = "PaymentTeleported" }),
-        ("no eventId", { Self.detail(&$0) { $0["eventId"] = nil } }),
-        ("eventId a number", { Self.detail(&$0) { $0["eventId"] = 7 } }),
-        ("no orderId", { Self.detail(&$0) { $0["orderId"] = nil } }),
-        ("amount a string", { Self.detail(&$0) { $0["amount"] = "2500" } }),
-        ("amount with a fraction", { Self.detail(&$0) { $0["amount"] = 25.5 } }),
-        ("amount negative", { Self.detail(&$0) { $0["amount"] = -1 } }),
-        ("unknown currency", { Self.detail(&$0) { $0["currency"] = "ZZZ" } }),
-        ("unknown status", { Self.detail(&$0) { $0["status"] = "teleported" } }),
-        ("no status", { Self.detail(&$0) { $0["status"] = nil } }),
-        ("refundedAmount missing", { Self.detail(&$0) { $0["refundedAmount"] = nil } }),
-        ("version a string", { Self.detail(&$0) { $0["version"] = "3" } }),
-        ("customerEmail a number", { Self.detail(&$0) { $0["customerEmail"] = 5 } }),
-        ("customerPhone empty", { Self.detail(&$0) { $0["customerPhone"] = "" } }),
-        ("detail time malformed", { Self.detail(&$0) { $0["time"] = "soon" } }),
+    /// Each damage, and the field the refusal must name (as the reason writes it).
+    static let badEvents: [(String, String, @Sendable (inout [String: Any]) -> Void)] = [
+        ("another source", "source", { $0["source"] = "shop.delivery" }),
+        ("an unknown detail-type", "detail-type", { $0["detail-type"] = "PaymentTeleported" }),
+        ("no eventId", "'eventId'", { Self.detail(&$0) { $0["eventId"] = nil } }),
+        ("eventId a number", "'eventId'", { Self.detail(&$0) { $0["eventId"] = 7 } }),
+        ("no orderId", "'orderId'", { Self.detail(&$0) { $0["orderId"] = nil } }),
+        ("amount a string", "'amount'", { Self.detail(&$0) { $0["amount"] = "2500" } }),
+        ("amount with a fraction", "'amount'", { Self.detail(&$0) { $0["amount"] = 25.5 } }),
+        ("amount negative", "'amount'", { Self.detail(&$0) { $0["amount"] = -1 } }),
+        ("unknown currency", "'currency'", { Self.detail(&$0) { $0["currency"] = "ZZZ" } }),
+        ("unknown status", "'status'", { Self.detail(&$0) { $0["status"] = "teleported" } }),
+        ("no status", "'status'", { Self.detail(&$0) { $0["status"] = nil } }),
+        ("refundedAmount missing", "'refundedAmount'", { Self.detail(&$0) { $0["refundedAmount"] = nil } }),
+        ("version a string", "'version'", { Self.detail(&$0) { $0["version"] = "3" } }),
+        ("customerEmail a number", "'customerEmail'", { Self.detail(&$0) { $0["customerEmail"] = 5 } }),
+        ("customerPhone empty", "'customerPhone'", { Self.detail(&$0) { $0["customerPhone"] = "" } }),
+        ("detail time malformed", "'time'", { Self.detail(&$0) { $0["time"] = "soon" } }),
     ]
 
     static func detail(_ envelope: inout [String: Any], _ edit: (inout [String: Any]) -> Void) {
@@ -104,11 +108,12 @@ import Platform
 
     @Test(arguments: badEvents.indices)
     func anEnvelopeThatIsNoPaymentEventIsRefusedNamingTheField(index: Int) throws {
-        let (name, edit) = Self.badEvents[index]
+        let (name, field, edit) = Self.badEvents[index]
         let envelope = try EventBridgeEnvelope(sqsBody: Self.envelope(edit: edit))
         #expect(throws: UnreadableRecord.self, "\(name)") { try PaymentEvent(envelope: envelope) }
         do { _ = try PaymentEvent(envelope: envelope) } catch {
             #expect(!error.reason.contains("secret-buyer") && !error.reason.contains("4155550123"), "\(name): \(error.reason)")
+            #expect(error.reason.contains(field), "\(name): \(error.reason) does not name \(field)")
         }
     }
 }

@@ -54,6 +54,8 @@ import Platform
         let from = Self.payment(try #require(Self.stateOfStatus[status]))
         #expect(from.status == status)
         let row = try #require(Self.expected[status])
+        // zip stops at the shorter list: a short row would leave facts untested.
+        try #require(row.count == Self.facts.count, "the row of \(status) has \(row.count) entries for \(Self.facts.count) facts")
         for (fact, target) in zip(Self.facts, row) {
             let change = from.applying(fact, at: Self.start.addingTimeInterval(1))
             if let target {

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Testing
 import XCTest
 import PaymentsCore
 import Platform
@@ -94,11 +95,8 @@ final class EventBridgePublisherTests: XCTestCase {
             XCTAssertLessThanOrEqual(call.count, 10)
             XCTAssertLessThan(bytes, 300_000)
         }
-        let sizes = http.entries.map { call in call.reduce(0) { total, entry in
-            total + EventBridgePublisher.entrySize(source: entry["Source"]!.string!, detailType: entry["DetailType"]!.string!,
-                                                   detail: entry["Detail"]!.string!)
-        } }
-        XCTAssertTrue(sizes.allSatisfy { $0 <= 256 * 1024 }, "\(sizes)")
+        let sizes = http.entries.map { call in call.reduce(0) { $0 + EventBridgePublisherSizeTests.awsSize(of: $1) } }
+        XCTAssertTrue(sizes.allSatisfy { $0 <= EventBridgePublisherSizeTests.awsLimit }, "\(sizes)")
         XCTAssertEqual(http.entries.flatMap { $0 }.count, 17)
     }
 
@@ -135,6 +133,69 @@ final class EventBridgePublisherTests: XCTestCase {
         }
         XCTAssertEqual(down.requests.count, 2, "retried once, as the policy allows")
         XCTAssertEqual(try publisher(down).publish([]), .allPublished)
+    }
+}
+
+/// The size bound checked against AWS's documented rule, written here rather than taken from the
+/// publisher: an entry is 14 bytes for Time plus the UTF-8 bytes of Source, DetailType and Detail (no
+/// Resources are sent), and one PutEvents call holds at most 256 KiB of entries.
+@Suite struct EventBridgePublisherSizeTests {
+    static let awsLimit = 262_144
+
+    static func awsSize(source: String, detailType: String, detail: String) -> Int {
+        14 + source.utf8.count + detailType.utf8.count + detail.utf8.count
+    }
+
+    static func awsSize(of entry: JSONValue) -> Int {
+        awsSize(source: entry["Source"]?.string ?? "", detailType: entry["DetailType"]?.string ?? "", detail: entry["Detail"]?.string ?? "")
+    }
+
+    static func awsSize(of event: PaymentEvent) throws -> Int {
+        awsSize(source: event.source, detailType: event.detailType, detail: String(decoding: try event.detailJSON(), as: UTF8.self))
+    }
+
+    static let start = Date(timeIntervalSince1970: 1_764_000_000.25)
+
+    /// Payment `index`'s success event, its detail padded so that its entry is exactly `size` bytes by AWS's rule.
+    static func event(_ index: Int, size: Int) throws -> PaymentEvent {
+        func make(_ reference: String) -> PaymentEvent {
+            let payment = Payment(id: "pay_\(index)", orderID: "ord_\(index)", provider: "stripe", providerReference: reference,
+                                  amount: Money(minorUnits: 1000, currency: Currency(code: "USD")!), createdAt: start)
+            return payment.applying(.succeeded, at: start)!.event
+        }
+        let unpadded = try awsSize(of: make("r")) - 1
+        let event = make(String(repeating: "r", count: size - unpadded))
+        #expect(try awsSize(of: event) == size)
+        return event
+    }
+
+    static func publisher(_ http: any HTTPClient) -> EventBridgePublisher {
+        let configuration = AWSConfiguration(region: "eu-west-1", credentials: Moto.credentials, endpointOverride: "http://aws.test")
+        return EventBridgePublisher(client: AWSJSONClient(service: .eventBridge, configuration: configuration, http: http, clock: SteppingClock(),
+                                                          retry: AWSRetryPolicy(maxAttempts: 2, random: { 0 })),
+                                    busName: "payments")
+    }
+
+    /// Two entries of exactly 256 KiB together share a call; one byte more and they take two.
+    @Test(arguments: [(awsLimit, [2]), (awsLimit + 1, [1, 1])])
+    func twoEntriesShareACallOnlyWithinAWSsLimit(total: Int, calls: [Int]) throws {
+        let http = FakePutEvents()
+        let events = [try Self.event(0, size: 131_072), try Self.event(1, size: total - 131_072)]
+        #expect(try Self.publisher(http).publish(events) == .allPublished)
+        #expect(http.entries.map(\.count) == calls)
+        for call in http.entries {
+            #expect(call.reduce(0) { $0 + Self.awsSize(of: $1) } <= Self.awsLimit)
+        }
+    }
+
+    /// One entry of exactly 256 KiB is sent; one byte more is refused alone, before any call.
+    @Test func anEntryOverAWSsLimitIsRefusedAndOneAtTheLimitIsSent() throws {
+        let http = FakePutEvents()
+        let atLimit = try Self.event(0, size: Self.awsLimit), over = try Self.event(1, size: Self.awsLimit + 1)
+        let result = try Self.publisher(http).publish([atLimit, over])
+        #expect(Array(result.failures.keys) == [over.id])
+        #expect(result.failures[over.id]?.hasPrefix("EntryTooLarge") == true)
+        #expect(http.entries.map(\.count) == [1])
     }
 }
 

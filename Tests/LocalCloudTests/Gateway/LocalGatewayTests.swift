@@ -162,11 +162,16 @@ final class LocalGatewayTests: XCTestCase {
                 let bound = try await second.start(port: port)
                 await second.stop()
                 XCTFail("a second gateway bound the busy port \(bound)")
-            } catch {}
+            } catch {
+                // The bind's own refusal (EADDRINUSE), not some other failure on the way.
+                XCTAssertTrue(String(describing: error).contains("Address already in use"), "\(error)")
+            }
             do {
                 _ = try await first.start(port: 0)
                 XCTFail("started twice")
-            } catch {}
+            } catch {
+                XCTAssertEqual((error as? LocalGatewayError)?.description, "the gateway is already started", "\(error)")
+            }
             let answered = try await RawHTTP.send(port: port, method: "GET", target: "/payments/x")
             XCTAssertEqual(answered.status, 200)
         } catch {

@@ -50,6 +50,8 @@ struct BraintreeWebhookKit: WebhookTestKit {
         try Self.signed(xml: "<notification><kind>transaction_settled</kind><subject>")
     }
 
+    func signedDelivery(content: String) throws -> APIGatewayV2Request { try Self.signed(xml: content) }
+
     func unsignedDelivery() throws -> APIGatewayV2Request {
         let payload = try Self.form(of: successDelivery())["bt_payload"]!
         return try Self.delivery(body: FormURLEncoding.encode([("bt_payload", payload)]))

@@ -41,6 +41,10 @@ struct PayPalWebhookKit: WebhookTestKit {
         try PayPalFixtures.signed(try successDelivery(), body: #"{"id":"WH-1","event_type":"PAYMENT.CAPTURE.COMPLETED"}"#, key: PayPalFixtures.leafKey())
     }
 
+    func signedDelivery(content: String) throws -> APIGatewayV2Request {
+        try PayPalFixtures.signed(try successDelivery(), body: content, key: PayPalFixtures.leafKey())
+    }
+
     func unsignedDelivery() throws -> APIGatewayV2Request { try successDelivery().removingHeader("PAYPAL-TRANSMISSION-SIG") }
 
     func wrongKeyDelivery() throws -> APIGatewayV2Request {

@@ -61,12 +61,12 @@ import TestSupport
 
     @Test(arguments: allWebhookKits)
     func garbageBodyIsRefused(kit: any WebhookTestKit) throws {
-        var delivery = try kit.successDelivery()
-        delivery.body = "\u{1}not a notification"
-        delivery.isBase64Encoded = false
+        // Signed correctly, so the signature check lets it through and the body reader must refuse it.
+        let delivery = try kit.signedDelivery(content: "\u{1}not a notification")
         let harness = try Harness(kit)
         let response = try harness.send(delivery)
         #expect(response.statusCode == 400)
+        #expect(response.json["type"] as? String == "/problems/malformed-notification", "refused by the reader, not the signature check")
         #expect(try harness.outbox.isEmpty)
     }
 

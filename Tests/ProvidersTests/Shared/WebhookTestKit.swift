@@ -22,6 +22,9 @@ protocol WebhookTestKit: Sendable, CustomStringConvertible {
     func unknownPaymentDelivery() throws -> APIGatewayV2Request
     /// A correctly signed delivery whose content is not a readable notification; nil if the kit cannot sign one.
     func malformedSignedDelivery() throws -> APIGatewayV2Request?
+    /// The success delivery carrying `content` as what the provider signs (the body; for Braintree the
+    /// payload inside the form), signed correctly, so that only the notification reader can refuse it.
+    func signedDelivery(content: String) throws -> APIGatewayV2Request
     /// The success delivery with its signature removed.
     func unsignedDelivery() throws -> APIGatewayV2Request
     /// The success delivery signed with a key this service does not trust.

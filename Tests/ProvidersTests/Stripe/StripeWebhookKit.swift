@@ -44,6 +44,8 @@ struct StripeWebhookKit: WebhookTestKit {
         Self.signed(try successDelivery(), body: #"{"id":"evt_1","type":"payment_intent.succeeded"}"#, secret: Self.secret)
     }
 
+    func signedDelivery(content: String) throws -> APIGatewayV2Request { Self.signed(try successDelivery(), body: content, secret: Self.secret) }
+
     func unsignedDelivery() throws -> APIGatewayV2Request { try successDelivery().removingHeader("Stripe-Signature") }
 
     func wrongKeyDelivery() throws -> APIGatewayV2Request {
