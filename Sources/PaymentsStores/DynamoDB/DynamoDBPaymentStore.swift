@@ -103,7 +103,7 @@ public struct DynamoDBPaymentStore: PaymentStore, PaymentOutbox, StreamedOutbox 
         if let reference = payment.providerReference, !knownReferences.contains(paymentID: payment.id, reference: reference) {
             referenceIndex = items.count
             items.append(put(PaymentItem.referenceItem(provider: payment.provider, reference: reference, paymentID: payment.id),
-                             condition: .absentOrOwnedBy(payment.id)))
+                             condition: .absentOr(attribute: "paymentId", equals: payment.id)))
         }
         do {
             try transact(items)
@@ -137,7 +137,7 @@ public struct DynamoDBPaymentStore: PaymentStore, PaymentOutbox, StreamedOutbox 
     // MARK: Outbox
 
     /// The table's outbox, shaped as every service's (`outbox-relay` drains it from the stream).
-    public var outbox: DynamoDBOutbox { DynamoDBOutbox(table: DynamoDBTable(client: client, name: tableName)) }
+    public var outbox: DynamoDBOutbox { DynamoDBOutbox(table: table) }
 
     public func unpublished(limit: Int) throws -> [EncodedEvent] { try outbox.unpublished(limit: limit) }
 
@@ -154,26 +154,11 @@ public struct DynamoDBPaymentStore: PaymentStore, PaymentOutbox, StreamedOutbox 
 
     // MARK: Requests
 
-    enum Condition {
-        case absent
-        case version(Int)
-        case absentOrOwnedBy(String)
-    }
+    /// The table, for the requests every service's table makes the same way.
+    private var table: DynamoDBTable { DynamoDBTable(client: client, name: tableName) }
 
-    private func put(_ item: DynamoDBItem, condition: Condition) -> JSONValue {
-        var put: [String: JSONValue] = ["TableName": .string(tableName), "Item": item.json]
-        switch condition {
-        case .absent:
-            put["ConditionExpression"] = .string("attribute_not_exists(pk)")
-        case .version(let expected):
-            put["ConditionExpression"] = .string("#version = :expected")
-            put["ExpressionAttributeNames"] = .object(["#version": .string("version")])
-            put["ExpressionAttributeValues"] = .object([":expected": DynamoDBItem.number(expected)])
-        case .absentOrOwnedBy(let paymentID):
-            put["ConditionExpression"] = .string("attribute_not_exists(pk) OR paymentId = :id")
-            put["ExpressionAttributeValues"] = .object([":id": DynamoDBItem.string(paymentID)])
-        }
-        return .object(["Put": .object(put)])
+    private func put(_ item: DynamoDBItem, condition: DynamoDBTable.Condition) -> JSONValue {
+        table.put(item, condition: condition)
     }
 
     /// One TransactWriteItems. The client token makes a retry after a lost answer harmless: DynamoDB
@@ -185,12 +170,5 @@ public struct DynamoDBPaymentStore: PaymentStore, PaymentOutbox, StreamedOutbox 
         ]))
     }
 
-    private func item(_ key: String) throws -> DynamoDBItem? {
-        let answer = try client.call("GetItem", .object([
-            "TableName": .string(tableName),
-            "Key": DynamoDBItem.key(key),
-            "ConsistentRead": .bool(true),
-        ]))
-        return DynamoDBItem(answer["Item"])
-    }
+    private func item(_ key: String) throws -> DynamoDBItem? { try table.item(key) }
 }

@@ -21,6 +21,8 @@ public struct DynamoDBTable: Sendable {
         case absent
         /// The item exists with this `version`.
         case version(Int)
+        /// The item is absent, or its string `attribute` already holds `value` (a lookup item its owner rewrites).
+        case absentOr(attribute: String, equals: String)
     }
 
     /// A strongly consistent read of the item under `pk`.
@@ -41,6 +43,9 @@ public struct DynamoDBTable: Sendable {
             put["ConditionExpression"] = .string("#version = :expected")
             put["ExpressionAttributeNames"] = .object(["#version": .string("version")])
             put["ExpressionAttributeValues"] = .object([":expected": DynamoDBItem.number(expected)])
+        case .absentOr(let attribute, let value):
+            put["ConditionExpression"] = .string("attribute_not_exists(pk) OR \(attribute) = :id")
+            put["ExpressionAttributeValues"] = .object([":id": DynamoDBItem.string(value)])
         }
         return .object(["Put": .object(put)])
     }
