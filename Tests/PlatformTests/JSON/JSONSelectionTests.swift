@@ -1,4 +1,3 @@
-import PaymentsCore
 import Platform
 import PropertyBased
 import Testing

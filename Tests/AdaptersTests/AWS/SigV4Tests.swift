@@ -30,7 +30,7 @@ final class SigV4Tests: XCTestCase {
     }
 
     static func fixture() throws -> Fixture {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/AWS/sigv4.json")
         return try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
     }

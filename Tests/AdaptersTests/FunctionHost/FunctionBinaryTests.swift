@@ -14,7 +14,7 @@ final class FunctionBinaryTests: XCTestCase {
         store = FileManager.default.temporaryDirectory.appendingPathComponent("binary-\(UUID().uuidString).sqlite").path
     }
 
-    static let paypalCert = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let paypalCert = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/PayPal/certs/leaf.pem").path
 
     var settings: [String: [String: String]] {
