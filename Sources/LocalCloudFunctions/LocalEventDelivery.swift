@@ -119,8 +119,8 @@ public actor LocalEventDelivery {
     }
 
     func hand(_ events: [EncodedEvent], to function: String, queue: String) async throws {
-        var records = try events.map { event in
-            (id: UUID().uuidString.lowercased(), body: try Self.envelope(event), eventID: event.id)
+        var records = events.map { event in
+            (id: UUID().uuidString.lowercased(), body: Self.envelope(event), eventID: event.id)
         }
         for receive in 1...maxReceiveCount {
             guard !records.isEmpty else { return }
@@ -158,18 +158,23 @@ public actor LocalEventDelivery {
         }
     }
 
-    /// The event as EventBridge delivers it: its one JSON encoding plus the envelope's `id` (the event
-    /// id, as EventBridge's own id is unique per event), `version`, `account`, `region` and `resources`.
-    static func envelope(_ event: EncodedEvent) throws -> String {
-        guard var object = try JSONSerialization.jsonObject(with: Data(event.json)) as? [String: Any] else {
-            throw CommandFailure("an event's JSON is not an object")
-        }
-        object["id"] = event.id
-        object["version"] = "0"
-        object["account"] = "000000000000"
-        object["region"] = "local"
-        object["resources"] = [String]()
-        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+    /// The event as EventBridge delivers it: its fields plus the envelope's `id` (the event id, as
+    /// EventBridge's own id is unique per event), `version`, `account`, `region` and `resources`, keys
+    /// sorted. The detail is the stored text itself, byte for byte, as EventBridge passes PutEvents' Detail on.
+    package static func envelope(_ event: EncodedEvent) -> String {
+        var head = JSONTextWriter()
+        head.raw(#"{"account":"000000000000","detail":"#)
+        var tail = JSONTextWriter()
+        tail.raw(#","detail-type":"#)
+        tail.string(event.detailType)
+        tail.raw(#","id":"#)
+        tail.string(event.id)
+        tail.raw(#","region":"local","resources":[],"source":"#)
+        tail.string(event.source)
+        tail.raw(#","time":"#)
+        tail.string(Timestamp.string(event.time))
+        tail.raw(#","version":"0"}"#)
+        return String(decoding: head.bytes + event.detailJSON + tail.bytes, as: UTF8.self)
     }
 
     /// An SQS event as Lambda's event source mapping builds it.

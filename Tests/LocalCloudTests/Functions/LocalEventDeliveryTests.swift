@@ -116,4 +116,19 @@ struct LocalEventDeliveryTests {
         try await Task.sleep(for: .milliseconds(200))
         #expect(try SQLiteShipmentStore(path: stores.deliveries).shipment(orderID: "ord_d") == nil, "stopped: nothing more is handed over")
     }
+
+    /// The stored event's detail reaches the consumer as it was written: EventBridge passes PutEvents'
+    /// Detail on, and so does the local bus, adding only the envelope's own fields.
+    @Test func theEnvelopeCarriesTheStoredDetailByteForByte() throws {
+        let note = "a/b \"q\" é \\ \u{1}"
+        let event = ServiceEvent(source: "shop.test", detailType: "ThingHappened", time: Date(timeIntervalSince1970: 1_764_000_000.5),
+                                 detail: ["eventId": .string("evt_1"), "note": .string(note), "count": .integer(3)]).encoded()
+        let body = LocalEventDelivery.envelope(event)
+        #expect(body.contains(String(decoding: event.detailJSON, as: UTF8.self)))
+        let envelope = try EventBridgeEnvelope(sqsBody: body)
+        #expect(envelope.id == "evt_1" && envelope.source == "shop.test" && envelope.detailType == "ThingHappened" && envelope.time == event.time)
+        #expect(envelope.detail["note"]?.string == note)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+        #expect(object.keys.sorted() == ["account", "detail", "detail-type", "id", "region", "resources", "source", "time", "version"])
+    }
 }
