@@ -1,8 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Function binaries depend only on PaymentsCore, the adapters and their provider library:
-// no Foundation (FoundationEssentials only), no SwiftNIO, so they start in milliseconds.
+// Function binaries depend only on the platform (Sources/Platform: its core, adapters and FunctionHost) and their
+// service (a provider library, a service library): no Foundation (FoundationEssentials only), no SwiftNIO, so they start in milliseconds.
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let cryptoExtras: Target.Dependency = .product(name: "_CryptoExtras", package: "swift-crypto")
 let x509: Target.Dependency = .product(name: "X509", package: "swift-certificates")
