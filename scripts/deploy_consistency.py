@@ -617,7 +617,7 @@ def main():
 
     # 7. Every table with an outbox has its stream mapped to an outbox-relay of its own. The consumers
     # write shop.delivery / shop.notifications events as OUTBOX# items in their own tables
-    # (DynamoDBTable.outboxItem), the shape of the payments table's (PaymentItem.outboxItem), which
+    # (DynamoDBOutbox.item), the shape of the payments table's too (PaymentItem.outboxItem adds its paymentId), which
     # outbox-relay reads (OutboxStreamRelay: INSERTs of type outbox) and removes with BatchWriteItem from
     # the table OUTBOX_TABLE names.
     sources = os.path.join(ROOT, "Sources")
@@ -626,12 +626,16 @@ def main():
         with open(os.path.join(sources, path)) as handle:
             return handle.read()
 
-    payment_item, consumer_table, store = swift("Adapters/AWS/PaymentItem.swift"), swift("Adapters/AWS/DynamoDBTable.swift"), swift("Adapters/AWS/DynamoDBPaymentStore.swift")
-    stream_relay = swift("PaymentsCore/Handlers/OutboxStreamRelay.swift")
-    check('"OUTBOX#\\(eventID)"' in payment_item and '"OUTBOX#\\(event.id)"' in consumer_table
-          and payment_item.count('"type"] = "outbox"') + consumer_table.count('"type"] = "outbox"') >= 2,
-          "the payments and consumers' outbox items share one shape: pk OUTBOX#<eventId>, type outbox (the relay filter's prefix)")
-    check("ServiceEvent(json:" in stream_relay, "outbox-relay reads the consumers' events (ServiceEvent) as well as payment events")
+    outbox = swift("Platform/Adapters/AWS/DynamoDBOutbox.swift")
+    payment_item = swift("PaymentsStores/DynamoDB/PaymentItem.swift")
+    consumer_stores = swift("Services/Delivery/DeliveryService/DynamoDBShipmentStore.swift") + swift("Services/Notification/NotificationService/DynamoDBNotificationStore.swift")
+    stream_relay = swift("Platform/Core/EventKit/OutboxStreamRelay.swift")
+    check('"OUTBOX#\\(eventID)"' in outbox and '"type"] = "outbox"' in outbox and "DynamoDBOutbox.item(" in payment_item
+          and consumer_stores.count("DynamoDBOutbox.item(") >= 2,
+          "the payments and consumers' outbox items are one shape (DynamoDBOutbox.item): pk OUTBOX#<eventId>, type outbox (the relay filter's prefix)")
+    check("EncodedEvent(json:" in stream_relay and "PaymentEvent" not in stream_relay,
+          "outbox-relay reads every service's events alike (EncodedEvent), whatever their source")
+    store = outbox
     permissions_tf = locals_of(load_tf("permissions.tf"))
     removal = permissions_tf.get("remove_published_outbox_items", {})
     check('"BatchWriteItem"' in store and "DeleteRequest" in store and removal.get("actions") == ["dynamodb:BatchWriteItem"],
